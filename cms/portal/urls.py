@@ -1,0 +1,13 @@
+"""Routes of the regency portal."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.portal_home, name="home"),
+    path("berkas/logo/<slug:slug>/", views.instansi_logo, name="instansi-logo"),
+    path("berkas/berita/<int:pk>/", views.news_image, name="news-image"),
+]

@@ -1,0 +1,100 @@
+"""Provisioning step: the cloned Wagtail welcome page becomes the instansi's site.
+
+Runs inside the new schema (settings.SIMPUL_PROVISIONING_STEPS) and must stay cheap: the root
+page is converted in place (one row inserted, one updated, so the page id that the default
+groups' permissions point at is kept), then berita, profil and kontak are added under it and
+the identity settings get the instansi's defaults.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from wagtail.models import Page, Site
+
+from .models import ContactPage, HomePage, IdentitySettings, NewsIndexPage, StandardPage
+from .portal.services import portal_profile_update
+
+SECTIONS = (
+    (
+        NewsIndexPage,
+        "Berita",
+        "berita",
+        {"intro": "Kabar kegiatan, isu daerah, dan kebijakan pemerintah dari instansi kami."},
+    ),
+    (
+        StandardPage,
+        "Profil",
+        "profil",
+        {"intro": "Profil, visi dan misi, struktur organisasi, dan layanan instansi."},
+    ),
+    (
+        ContactPage,
+        "Kontak",
+        "kontak",
+        {"intro": "Hubungi kami pada jam layanan atau kunjungi kantor kami."},
+    ),
+)
+
+
+def identity_defaults(instansi) -> dict:
+    return {
+        "name": instansi.name,
+        "short_name": instansi.short_name,
+        "tagline": f"Situs resmi {instansi.name}",
+        "email": f"info@{instansi.schema_name}.{settings.SIMPUL_BASE_DOMAIN}",
+        "office_hours": "Senin–Kamis 07.30–16.00, Jumat 07.30–11.00 WIB",
+        "address": settings.SIMPUL_REGENCY_NAME,
+    }
+
+
+def _hero_intro(instansi) -> str:
+    return (
+        f"Informasi resmi, berita, dan layanan {instansi.name} untuk masyarakat "
+        f"{settings.SIMPUL_REGENCY_NAME}."
+    )
+
+
+def _convert_to_home(page: Page, instansi) -> HomePage:
+    """Turn the plain Wagtail page `page` into a HomePage, keeping its id and tree position."""
+    home = HomePage(page_ptr_id=page.pk, hero_title=instansi.name, hero_intro=_hero_intro(instansi))
+    home.save_base(raw=True)  # only the cms_homepage row; the wagtailcore_page row exists
+    Page.objects.filter(pk=page.pk).update(content_type=ContentType.objects.get_for_model(HomePage))
+    return HomePage.objects.get(pk=page.pk)
+
+
+def build_site(instansi, admin_user=None) -> HomePage:
+    """HomePage titled with the instansi's name, the berita/profil/kontak tree, identity.
+
+    Idempotent: run again on a built site it only adds what is missing.
+    """
+    site = Site.objects.select_related("root_page").get(is_default_site=True)
+    root = site.root_page
+    home = (
+        HomePage.objects.get(pk=root.pk)
+        if root.specific_class is HomePage
+        else _convert_to_home(root, instansi)
+    )
+    existing = set(home.get_children().values_list("slug", flat=True))
+    for model, title, slug, fields in SECTIONS:
+        if slug not in existing:
+            home.add_child(instance=model(title=title, slug=slug, **fields))
+    identity = IdentitySettings.objects.first()
+    if identity is None or not identity.name:
+        # None yet, or the blank row Wagtail's settings loader makes when a page is viewed
+        # before the site was built: fill what is empty.
+        defaults = identity_defaults(instansi)
+        if identity is None:
+            identity = IdentitySettings.objects.create(**defaults)
+        else:
+            for field, value in defaults.items():
+                if not getattr(identity, field):
+                    setattr(identity, field, value)
+            identity.save()
+        # In the provisioning transaction: the portal lists the instansi only if it was made.
+        portal_profile_update(
+            instansi=instansi,
+            name=identity.name,
+            short_name=identity.short_name,
+            tagline=identity.tagline,
+            primary_colour=identity.primary_colour,
+        )
+    return home

@@ -1,0 +1,54 @@
+"""Wagtail and model signals of the website, each handing over to `cms.services` on commit."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished
+
+from . import services
+from .models import IdentitySettings, NewsPage
+
+
+def _page_published(sender, instance, **kwargs):
+    services.page_changed_on_commit(instance.pk)
+
+
+def _page_unpublished(sender, instance, **kwargs):
+    services.page_changed_on_commit(instance.pk)
+
+
+def _page_slug_changed(sender, instance, **kwargs):
+    services.page_changed_on_commit(instance.pk)
+
+
+def _news_deleted(sender, instance, **kwargs):
+    services.page_changed_on_commit(instance.pk)
+
+
+def _identity_saved(sender, instance, **kwargs):
+    services.identity_changed_on_commit()
+
+
+def _page_saved(sender, instance, **kwargs):
+    # Any page row written (drafts, moves, direct saves): drop the cache, cheap and safe.
+    if isinstance(instance, Page):
+        services.cache_invalidate_on_commit()
+
+
+def _registry_changed(sender, instance, **kwargs):
+    # The home page lists the official accounts: show a change at once, not after the timeout.
+    services.cache_invalidate_on_commit()
+
+
+def connect() -> None:
+    from tenants.registry.models import OfficialAccount
+
+    post_save.connect(_registry_changed, sender=OfficialAccount, dispatch_uid="cms_account_saved")
+    post_delete.connect(
+        _registry_changed, sender=OfficialAccount, dispatch_uid="cms_account_deleted"
+    )
+    page_published.connect(_page_published, dispatch_uid="cms_page_published")
+    page_unpublished.connect(_page_unpublished, dispatch_uid="cms_page_unpublished")
+    page_slug_changed.connect(_page_slug_changed, dispatch_uid="cms_page_slug_changed")
+    post_delete.connect(_news_deleted, sender=NewsPage, dispatch_uid="cms_news_deleted")
+    post_save.connect(_page_saved, dispatch_uid="cms_page_saved")
+    post_save.connect(_identity_saved, sender=IdentitySettings, dispatch_uid="cms_identity_saved")

@@ -1,0 +1,67 @@
+"""Site routes of an instansi that are not pages: sitemap, robots.txt, search, identity CSS."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+
+from . import selectors
+from .cache import cache_page_per_tenant
+from .models import IdentitySettings
+from .params import query_param
+
+SEARCH_PER_PAGE = 10
+
+
+@require_GET
+@cache_page_per_tenant
+def sitemap(request):
+    """Every live public page of this instansi's site (Wagtail's sitemap generator)."""
+    response = wagtail_sitemap(request, template_name="cms/sitemap.xml")
+    response.render()
+    return response
+
+
+@require_GET
+@cache_page_per_tenant
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /cari/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_page_per_tenant
+def identity_css(request):
+    """The instansi's colours as CSS custom properties (the public CSP forbids inline styles)."""
+    identity = IdentitySettings.load(request_or_site=request)
+    css = (
+        ":root {"
+        f" --brand: {identity.primary_colour};"
+        f" --brand-ink: {identity.primary_text_colour};"
+        f" --accent: {identity.primary_colour};"
+        " }\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+@cache_page_per_tenant
+def search(request):
+    """Full-text search over this instansi's live pages (Wagtail database backend)."""
+    query = query_param(request, "q")
+    paginator = Paginator(selectors.search_pages(query), SEARCH_PER_PAGE)
+    try:
+        results = paginator.page(request.GET.get("halaman", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404("Halaman tidak ditemukan.") from exc
+    return render(request, "cms/search.html", {"query": query, "results": results})

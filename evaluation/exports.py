@@ -1,0 +1,479 @@
+"""Exports: report + evaluation PDF (official format), the Bupati's one-page summary, XLSX recap.
+
+PDFs use reportlab's platypus with the regency letterhead, numbered Pasal 16(3) items and a
+signature block; the recap is an openpyxl workbook with one row per instansi and a totals row.
+"""
+
+import io
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import cm
+from reportlab.platypus import (
+    HRFlowable,
+    KeepTogether,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from tenants.models import Instansi
+
+from . import figures as fig
+from .models import AnnualReport, Evaluation
+from .selectors import period_for, previous_recommendations, report_rows
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def tanggal(day) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def number(value) -> str:
+    if value is None:
+        return "belum tersedia"
+    if isinstance(value, (float, Decimal)):
+        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    return f"{value:,}".replace(",", ".")
+
+
+def _styles():
+    base = getSampleStyleSheet()
+    return {
+        "body": ParagraphStyle("body", parent=base["BodyText"], fontSize=10, leading=13),
+        "small": ParagraphStyle("small", parent=base["BodyText"], fontSize=8, leading=10),
+        "h1": ParagraphStyle(
+            "h1", parent=base["Title"], fontSize=13, leading=16, alignment=TA_CENTER
+        ),
+        "h2": ParagraphStyle("h2", parent=base["Heading2"], fontSize=11, leading=14),
+        "head1": ParagraphStyle(
+            "head1", parent=base["Title"], fontSize=14, leading=17, spaceAfter=0
+        ),
+        "head2": ParagraphStyle(
+            "head2", parent=base["Title"], fontSize=12, leading=15, spaceAfter=0
+        ),
+        "head3": ParagraphStyle(
+            "head3", parent=base["BodyText"], fontSize=9, leading=11, alignment=TA_CENTER
+        ),
+    }
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(escape(text or "-").replace("\n", "<br/>"), style)
+
+
+def _letterhead(st, office: str = "Dinas Komunikasi dan Informatika", slug: str = "diskominfo"):
+    """The regency's letterhead with the office's name and address (host and mail)."""
+    regency = settings.SIMPUL_REGENCY_NAME.upper()
+    return [
+        Paragraph(f"PEMERINTAH {escape(regency)}", st["head1"]),
+        Paragraph(escape(office.upper()), st["head2"]),
+        Paragraph(
+            f"Laman: {escape(slug)}.{escape(settings.SIMPUL_BASE_DOMAIN)} · "
+            f"Surel: {escape(slug)}@{escape(settings.SIMPUL_BASE_DOMAIN)}",
+            st["head3"],
+        ),
+        HRFlowable(width="100%", thickness=2, color=colors.black, spaceBefore=4, spaceAfter=1),
+        HRFlowable(width="100%", thickness=0.5, color=colors.black, spaceAfter=10),
+    ]
+
+
+def _place() -> str:
+    return settings.SIMPUL_REGENCY_NAME.replace("Kabupaten ", "").replace("Kota ", "")
+
+
+def _signature(st, year: int, *, title: str = "", name: str = "", nip: str = "", day=None):
+    """The signature block: place and date, office, room to sign, name and NIP.
+
+    Without a title it is Diskominfo's, from the year's reporting period settings.
+    """
+    if not title:
+        period = period_for(year)
+        title = period.signer_title or "Kepala Dinas Komunikasi dan Informatika"
+        name, nip = period.signer_name, period.signer_nip
+    lines = [
+        f"{_place()}, {tanggal(day or timezone.localdate())}",
+        title,
+        "",
+        "",
+        "",
+        name or "(.................................................)",
+        f"NIP. {nip}" if nip else "NIP. ....................",
+    ]
+    table = Table([["", _p(line, st["body"])] for line in lines], colWidths=[9 * cm, 8 * cm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return KeepTogether([Spacer(1, 0.8 * cm), table])
+
+
+def _table(rows, widths, header=True) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
+    style = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+    ]
+    if header:
+        style += [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _build(story) -> bytes:
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=2.5 * cm,
+        rightMargin=2 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=2 * cm,
+        title="Simpul",
+        author=settings.SIMPUL_REGENCY_NAME,
+    )
+
+    def page_number(canvas, doc_):
+        canvas.setFont("Helvetica", 8)
+        canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Halaman {doc_.page}")
+
+    doc.build(story, onFirstPage=page_number, onLaterPages=page_number)
+    return buffer.getvalue()
+
+
+def report_pdf(report: AnnualReport) -> bytes:
+    """The report (eight numbered items) and, when there is one, its evaluation."""
+    st = _styles()
+    rows = {r["key"]: r for r in report_rows(report)}
+    story = _letterhead(st, report.instansi.name, report.instansi.schema_name)
+    story += [
+        Paragraph(
+            "LAPORAN TAHUNAN LAYANAN INFORMASI MELALUI MEDIA SOSIAL<br/>"
+            f"{escape(report.instansi.name.upper())} TAHUN {report.year}",
+            st["h1"],
+        ),
+        Paragraph(
+            f"Status: {escape(report.get_status_display())}"
+            + (
+                f" · disampaikan {tanggal(timezone.localdate(report.submitted_at))} oleh "
+                f"{escape(report.submitted_by_name)}"
+                if report.submitted_at
+                else ""
+            ),
+            st["head3"],
+        ),
+        Spacer(1, 0.4 * cm),
+    ]
+
+    def figures_table(keys):
+        data = [["Uraian", "Jumlah", "Cara penghitungan"]]
+        for key in keys:
+            r = rows[key]
+            how = r["how"]
+            if r["correction"]:
+                how += (
+                    f" Dikoreksi dari {number(r['computed'])}; alasan: {r['correction']['reason']}"
+                )
+            data.append([_p(r["label"], st["small"]), number(r["value"]), _p(how, st["small"])])
+        return _table(data, [5.5 * cm, 2.5 * cm, 8.5 * cm])
+
+    previous = previous_recommendations(instansi=report.instansi, year=report.year)
+    if previous:
+        story.append(Paragraph(f"Tindak lanjut rekomendasi tahun {report.year - 1}", st["h2"]))
+        data = [["No", "Rekomendasi", "Tindak lanjut"]]
+        for i, rec in enumerate(previous, start=1):
+            data.append(
+                [
+                    str(i),
+                    _p(rec.text, st["small"]),
+                    _p(report.followups.get(str(rec.pk), ""), st["small"]),
+                ]
+            )
+        story.append(_table(data, [1 * cm, 7.5 * cm, 8 * cm]))
+
+    items = [
+        (
+            "a",
+            "Gambaran umum kebijakan layanan informasi melalui media sosial",
+            None,
+            report.policy_overview,
+        ),
+        ("b", "Jumlah khalayak", ["audience_total"], report.audience_note),
+        (
+            "c",
+            "Pembahasan mengenai materi pesan",
+            ["news_total", "news_kegiatan", "news_isu", "news_kebijakan"],
+            report.content_discussion,
+        ),
+        (
+            "d",
+            "Tanggapan atas materi pesan",
+            ["inquiries_received", "comments_received"],
+            report.comments_discussion,
+        ),
+        (
+            "e",
+            "Jumlah informasi yang disebarluaskan dan pesan yang dikirim",
+            ["items_published", "shares_recorded"],
+            report.dissemination_note,
+        ),
+        ("f", "Jumlah pesan yang diteruskan", ["referrals_sent"], report.forwarded_note),
+        (
+            "g",
+            "Kendala di dalam dan di luar instansi",
+            None,
+            f"Di dalam instansi: {report.obstacles_internal or '-'}\n"
+            f"Di luar instansi: {report.obstacles_external or '-'}",
+        ),
+        ("h", "Rekomendasi dan rencana tindak lanjut", None, report.recommendations_plan),
+    ]
+    for letter, title, keys, text in items:
+        block = [Paragraph(f"{letter}. {escape(title)}", st["h2"])]
+        if keys:
+            block.append(figures_table(keys))
+            if letter == "c":
+                tagar = (report.figures.get("news_by_tagar") or {}).get("value") or {}
+                if tagar:
+                    block.append(
+                        _p(
+                            "Tagar terbanyak: " + ", ".join(f"{t} ({n})" for t, n in tagar.items()),
+                            st["small"],
+                        )
+                    )
+            block.append(Spacer(1, 0.15 * cm))
+        block.append(_p(text, st["body"]))
+        story.append(KeepTogether(block[:2]) if len(block) > 2 else KeepTogether(block))
+        story.extend(block[2:] if len(block) > 2 else [])
+
+    story.append(
+        _signature(
+            st,
+            report.year,
+            title=f"Kepala {report.instansi.name}",
+            name=f"(disampaikan secara elektronik oleh {report.submitted_by_name})"
+            if report.submitted_by_name
+            else "",
+            day=timezone.localdate(report.submitted_at) if report.submitted_at else None,
+        )
+    )
+    evaluation = (
+        Evaluation.objects.filter(report=report)
+        .prefetch_related("scores__criterion", "recommendations")
+        .first()
+    )
+    if evaluation is not None and evaluation.released_at is not None:
+        story.append(PageBreak())
+        story += _letterhead(st)
+        story.append(
+            Paragraph(
+                f"HASIL EVALUASI LAPORAN TAHUNAN {report.year}<br/>"
+                f"{escape(report.instansi.name.upper())}",
+                st["h1"],
+            )
+        )
+        data = [["No", "Kriteria", "Bobot", "Skor", "Nilai tertimbang"]]
+        for i, score in enumerate(evaluation.scores.all(), start=1):
+            c = score.criterion
+            weighted = score.score / c.max_score * c.weight if score.score is not None else None
+            data.append(
+                [
+                    str(i),
+                    _p(c.name, st["small"]),
+                    str(c.weight),
+                    f"{number(score.score)} / {c.max_score}",
+                    number(weighted),
+                ]
+            )
+        data.append(["", "Jumlah", "100", "", number(evaluation.total)])
+        story.append(_table(data, [1 * cm, 7.5 * cm, 1.7 * cm, 3 * cm, 3.3 * cm]))
+        story.append(
+            Paragraph(
+                f"Nilai akhir: <b>{number(evaluation.total)}</b> — predikat "
+                f"<b>{escape(evaluation.predicate)}</b>",
+                st["body"],
+            )
+        )
+        if evaluation.summary:
+            story.append(_p(evaluation.summary, st["body"]))
+        story.append(Paragraph("Rekomendasi (ditindaklanjuti pada tahun berikutnya)", st["h2"]))
+        for i, rec in enumerate(evaluation.recommendations.all(), start=1):
+            story.append(_p(f"{i}. {rec.text}", st["body"]))
+        story.append(_signature(st, report.year, day=timezone.localdate(evaluation.released_at)))
+    return _build(story)
+
+
+# --- regency-wide -----------------------------------------------------------------------------
+
+RECAP_FIGURES = fig.REPORT_FIGURE_KEYS
+
+
+def recap_rows(year: int) -> list[dict]:
+    """One row per active instansi: report status, stated numbers, score, predicate, rank."""
+    instansi = Instansi.objects.active().prefetch_related(
+        Prefetch(
+            "annual_reports",
+            queryset=AnnualReport.objects.filter(year=year).select_related("evaluation"),
+            to_attr="year_reports",
+        )
+    )
+    rows = []
+    for inst in instansi:
+        report = inst.year_reports[0] if inst.year_reports else None
+        evaluation = getattr(report, "evaluation", None) if report else None
+        released = evaluation is not None and evaluation.released_at is not None
+        rows.append(
+            {
+                "instansi": inst.name,
+                "slug": inst.schema_name,
+                "status": report.get_status_display() if report else "Belum dibuat",
+                "figures": {k: (report.figure_value(k) if report else None) for k in RECAP_FIGURES},
+                "total": float(evaluation.total) if released and evaluation.total else None,
+                "predicate": evaluation.predicate if released else "",
+            }
+        )
+    ranked = sorted((r for r in rows if r["total"] is not None), key=lambda r: -r["total"])
+    for rank, row in enumerate(ranked, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def recap_xlsx(year: int) -> bytes:
+    rows = recap_rows(year)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Rekap {year}"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="E8EDF3")
+    ws.append([f"Rekapitulasi laporan tahunan media sosial instansi {year}"])
+    ws.append([settings.SIMPUL_REGENCY_NAME])
+    ws["A1"].font = Font(bold=True, size=13)
+    header = [
+        "No",
+        "Instansi",
+        "Slug",
+        "Status laporan",
+        *[fig.FIGURE_LABELS[k] for k in RECAP_FIGURES],
+        "Nilai",
+        "Predikat",
+        "Peringkat",
+    ]
+    ws.append(header)
+    header_row = ws.max_row
+    for cell in ws[header_row]:
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for i, row in enumerate(rows, start=1):
+        ws.append(
+            [
+                i,
+                row["instansi"],
+                row["slug"],
+                row["status"],
+                *[row["figures"][k] for k in RECAP_FIGURES],
+                row["total"],
+                row["predicate"],
+                row.get("rank"),
+            ]
+        )
+    totals = ["", "Jumlah", "", ""]
+    for k in RECAP_FIGURES:
+        totals.append(sum(r["figures"][k] or 0 for r in rows))
+    scored = [r["total"] for r in rows if r["total"] is not None]
+    totals += [round(sum(scored) / len(scored), 2) if scored else None, "rata-rata", ""]
+    ws.append(totals)
+    for cell in ws[ws.max_row]:
+        cell.font = bold
+    for col in range(1, len(header) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 34 if col == 2 else 14
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
+
+    rank_ws = wb.create_sheet(f"Peringkat {year}")
+    rank_ws.append(["Peringkat", "Instansi", "Nilai", "Predikat"])
+    for cell in rank_ws[1]:
+        cell.font, cell.fill = bold, fill
+    for row in sorted((r for r in rows if r.get("rank")), key=lambda r: r["rank"]):
+        rank_ws.append([row["rank"], row["instansi"], row["total"], row["predicate"]])
+    rank_ws.column_dimensions["B"].width = 40
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def bupati_summary_pdf(year: int) -> bytes:
+    """One page for the Bupati: coverage, average score, predicates, best and lowest, totals."""
+    st = _styles()
+    rows = recap_rows(year)
+    scored = sorted((r for r in rows if r["total"] is not None), key=lambda r: -r["total"])
+    submitted = [r for r in rows if r["status"] not in ("Belum dibuat", "Draf")]
+    predicates: dict[str, int] = {}
+    for r in scored:
+        predicates[r["predicate"]] = predicates.get(r["predicate"], 0) + 1
+    story = _letterhead(st)
+    story.append(
+        Paragraph(
+            f"RINGKASAN EVALUASI LAYANAN INFORMASI MELALUI MEDIA SOSIAL TAHUN {year}<br/>"
+            "Disampaikan kepada Bupati",
+            st["h1"],
+        )
+    )
+    average = sum(r["total"] for r in scored) / len(scored) if scored else None
+    data = [
+        ["Uraian", "Jumlah"],
+        ["Instansi aktif", str(len(rows))],
+        ["Laporan disampaikan", str(len(submitted))],
+        ["Laporan selesai dievaluasi", str(len(scored))],
+        ["Nilai rata-rata", number(average)],
+    ]
+    for key in ("news_total", "inquiries_received", "referrals_sent", "audience_total"):
+        data.append([fig.FIGURE_LABELS[key], number(sum(r["figures"][key] or 0 for r in rows))])
+    for label, count in sorted(predicates.items()):
+        data.append([f"Predikat {label}", str(count)])
+    story += [Spacer(1, 0.3 * cm), _table(data, [11 * cm, 5.5 * cm]), Spacer(1, 0.3 * cm)]
+    if scored:
+        best = [["Peringkat", "Instansi", "Nilai", "Predikat"]] + [
+            [str(r["rank"]), _p(r["instansi"], st["small"]), number(r["total"]), r["predicate"]]
+            for r in scored[:5]
+        ]
+        story += [
+            Paragraph("Lima nilai tertinggi", st["h2"]),
+            _table(best, [2 * cm, 9 * cm, 2.5 * cm, 3 * cm]),
+        ]
+        if len(scored) > 5:
+            low = [["Peringkat", "Instansi", "Nilai", "Predikat"]] + [
+                [str(r["rank"]), _p(r["instansi"], st["small"]), number(r["total"]), r["predicate"]]
+                for r in scored[-3:]
+            ]
+            story += [
+                Paragraph("Perlu pembinaan", st["h2"]),
+                _table(low, [2 * cm, 9 * cm, 2.5 * cm, 3 * cm]),
+            ]
+    story.append(_signature(st, year))
+    return _build(story)

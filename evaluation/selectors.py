@@ -1,0 +1,214 @@
+"""Reads of evaluation: reports of one instansi, the console's table, rubrics, periods, jobs.
+
+Every read of a report or evaluation takes the instansi explicitly; only console selectors
+(Diskominfo) read across instansi, and they read snapshots, never tenant schemas.
+"""
+
+import datetime
+
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+
+from tenants.models import Instansi
+
+from . import figures as fig
+from .models import (
+    AnnualReport,
+    ConsoleJob,
+    Evaluation,
+    InstansiSnapshot,
+    Recommendation,
+    ReportingPeriod,
+    Rubric,
+    default_deadline,
+)
+
+
+def period_for(year: int) -> ReportingPeriod:
+    """The year's settings, or unsaved defaults (deadline end of next January)."""
+    period = ReportingPeriod.objects.filter(year=year).first()
+    return period or ReportingPeriod(year=year, deadline=default_deadline(year))
+
+
+def report_deadline(report: AnnualReport, period: ReportingPeriod | None = None) -> datetime.date:
+    period = period or period_for(report.year)
+    if report.extended_until and report.extended_until > period.deadline:
+        return report.extended_until
+    return period.deadline
+
+
+def report_list(*, instansi: Instansi) -> QuerySet[AnnualReport]:
+    return AnnualReport.objects.filter(instansi=instansi).select_related("evaluation")
+
+
+def report_get(*, instansi: Instansi, year: int) -> AnnualReport | None:
+    return (
+        AnnualReport.objects.filter(instansi=instansi, year=year).select_related("instansi").first()
+    )
+
+
+def report_get_by_id(*, report_id: int) -> AnnualReport | None:
+    """Console only (Diskominfo reads every instansi's report)."""
+    return AnnualReport.objects.select_related("instansi").filter(pk=report_id).first()
+
+
+def released_evaluation(*, report: AnnualReport) -> Evaluation | None:
+    """The evaluation the instansi may see: only once released."""
+    return (
+        Evaluation.objects.filter(
+            report=report, released_at__isnull=False, instansi=report.instansi
+        )
+        .prefetch_related("scores__criterion", "recommendations")
+        .first()
+    )
+
+
+def evaluation_for(*, report: AnnualReport) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(report=report)
+        .select_related("rubric")
+        .prefetch_related("scores__criterion", "recommendations")
+        .first()
+    )
+
+
+def previous_recommendations(*, instansi: Instansi, year: int) -> list[Recommendation]:
+    """Last year's released recommendations that this year's report must answer (Pasal 17(2))."""
+    return list(
+        Recommendation.objects.filter(
+            instansi=instansi, year=year - 1, evaluation__released_at__isnull=False
+        ).order_by("order", "id")
+    )
+
+
+def report_rows(report: AnnualReport) -> list[dict]:
+    """The report's numbers as rows: computed value, correction, value stated, how computed."""
+    rows = []
+    for key in fig.REPORT_FIGURE_KEYS:
+        computed = report.figures.get(key) or {}
+        correction = report.corrections.get(key)
+        rows.append(
+            {
+                "key": key,
+                "item": computed.get("item", ""),
+                "label": fig.FIGURE_LABELS[key],
+                "computed": computed.get("value"),
+                "available": computed.get("value") is not None,
+                "how": computed.get("how", ""),
+                "correction": correction,
+                "value": report.figure_value(key),
+            }
+        )
+    return rows
+
+
+def rubric_get(year: int) -> Rubric | None:
+    return Rubric.objects.filter(year=year).prefetch_related("criteria").first()
+
+
+# --- console ----------------------------------------------------------------------------------
+
+SORT_KEYS = {
+    "name",
+    "status",
+    "active_decree",
+    "accounts_active",
+    "officers_active",
+    "stale_items",
+    "sop_active",
+    "sop_share",
+    "news_total",
+    "news_kegiatan",
+    "news_isu",
+    "news_kebijakan",
+    "sla_share",
+    "median_hours",
+    "total",
+}
+
+
+def console_table(
+    *,
+    year: int,
+    q: str = "",
+    status: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    include_archived: bool = False,
+) -> list[dict]:
+    """One row per instansi for `year`, from snapshots: 2 queries whatever the number of instansi."""
+    reports = AnnualReport.objects.filter(instansi=OuterRef("pk"), year=year)
+    instansi_qs = Instansi.objects.served().annotate(
+        report_status=Subquery(reports.values("status")[:1]),
+        report_id=Subquery(reports.values("pk")[:1]),
+        eval_total=Subquery(
+            Evaluation.objects.filter(report__instansi=OuterRef("pk"), report__year=year).values(
+                "total"
+            )[:1]
+        ),
+        eval_predicate=Subquery(
+            Evaluation.objects.filter(report__instansi=OuterRef("pk"), report__year=year).values(
+                "predicate"
+            )[:1]
+        ),
+    )
+    if not include_archived:
+        instansi_qs = instansi_qs.filter(is_active=True)
+    if q:
+        instansi_qs = instansi_qs.filter(name__icontains=q) | instansi_qs.filter(
+            schema_name__icontains=q
+        )
+    instansi_qs = instansi_qs.prefetch_related(
+        Prefetch(
+            "evaluation_snapshots",
+            queryset=InstansiSnapshot.objects.filter(year=year),
+            to_attr="year_snapshots",
+        )
+    )
+    status_labels = dict(AnnualReport.Status.choices)
+    rows = []
+    for inst in instansi_qs:
+        snap = inst.year_snapshots[0] if inst.year_snapshots else None
+        row = fig.console_row(snap.data if snap else None)
+        report_status = inst.report_status or "none"
+        if status and report_status != status:
+            continue
+        row.update(
+            instansi=inst,
+            name=inst.name,
+            slug=inst.schema_name,
+            status=report_status,
+            status_label=status_labels.get(inst.report_status, "Belum dibuat"),
+            report_id=inst.report_id,
+            total=float(inst.eval_total) if inst.eval_total is not None else None,
+            predicate=inst.eval_predicate or "",
+            refreshed_at=snap.refreshed_at if snap else None,
+            has_snapshot=snap is not None,
+        )
+        rows.append(row)
+    if sort not in SORT_KEYS:
+        sort = "name"
+    present = [r for r in rows if r[sort] is not None]
+    missing = [r for r in rows if r[sort] is None]
+    present.sort(key=lambda r: (r[sort], r["name"]), reverse=descending)
+    return present + missing  # "belum tersedia" always last
+
+
+def snapshot_get(*, instansi: Instansi, year: int) -> InstansiSnapshot | None:
+    return InstansiSnapshot.objects.filter(instansi=instansi, year=year).first()
+
+
+def job_list(limit: int = 10) -> list[ConsoleJob]:
+    return list(ConsoleJob.objects.all()[:limit])
+
+
+def job_get(job_id: int) -> ConsoleJob | None:
+    return ConsoleJob.objects.filter(pk=job_id).first()
+
+
+def evaluated_reports(*, year: int) -> QuerySet[AnnualReport]:
+    """Reports of `year` with a released evaluation (PDFs, recap)."""
+    return (
+        AnnualReport.objects.filter(year=year, evaluation__released_at__isnull=False)
+        .select_related("instansi", "evaluation")
+        .order_by("instansi__name")
+    )

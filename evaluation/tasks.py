@@ -1,0 +1,249 @@
+"""Celery tasks of evaluation: console jobs with progress, snapshot refresh, deadline reminders.
+
+Periodic work iterates Instansi explicitly (each source runs in its instansi's schema); requests
+never do. Jobs record their progress on their ConsoleJob row so the console can show it.
+"""
+
+import datetime
+import io
+import logging
+import zipfile
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenants.errors import SimpulError
+from tenants.models import Instansi
+
+from .models import AnnualReport, ConsoleJob, ReportReminder
+
+logger = logging.getLogger("simpul.evaluation")
+PASSWORD_TTL = 15 * 60
+
+
+def password_cache_key(job_id: int) -> str:
+    return f"evaluation:provision-password:{job_id}"
+
+
+def remember_password(job_id: int, password: str) -> None:
+    with schema_context(get_public_schema_name()):
+        cache.set(password_cache_key(job_id), password, PASSWORD_TTL)
+
+
+def take_password(job_id: int) -> str | None:
+    """The generated admin password, returned once and then forgotten."""
+    with schema_context(get_public_schema_name()):
+        key = password_cache_key(job_id)
+        password = cache.get(key)
+        cache.delete(key)
+    return password
+
+
+def _progress(job: ConsoleJob, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    ConsoleJob.objects.filter(pk=job.pk).update(**fields)
+
+
+def _refresh(job: ConsoleJob) -> None:
+    from .services import snapshot_refresh
+
+    instansi = Instansi.objects.active()
+    if job.params.get("slug"):
+        instansi = instansi.filter(schema_name=job.params["slug"])
+    instansi = list(instansi)
+    _progress(job, total=len(instansi))
+    steps = []
+    for i, inst in enumerate(instansi, start=1):
+        try:
+            snapshot_refresh(instansi=inst, year=job.year)
+            steps.append(f"{inst.name}: diperbarui")
+        except Exception as exc:  # noqa: BLE001 - one instansi must not stop the others
+            logger.exception("snapshot refresh failed for %s", inst.schema_name)
+            steps.append(f"{inst.name}: gagal ({exc.__class__.__name__})")
+        finally:
+            connection.set_schema_to_public()
+        _progress(job, done=i, steps=steps)
+
+
+def _pdfs(job: ConsoleJob) -> None:
+    from . import exports
+
+    reports = list(
+        AnnualReport.objects.filter(year=job.year)
+        .exclude(status=AnnualReport.Status.DRAFT)
+        .select_related("instansi")
+        .order_by("instansi__name")
+    )
+    _progress(job, total=len(reports))
+    buffer = io.BytesIO()
+    steps = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, report in enumerate(reports, start=1):
+            archive.writestr(
+                f"laporan-{report.year}-{report.instansi.schema_name}.pdf",
+                exports.report_pdf(report),
+            )
+            steps.append(f"{report.instansi.name}: PDF dibuat")
+            _progress(job, done=i, steps=steps)
+        archive.writestr(f"ringkasan-bupati-{job.year}.pdf", exports.bupati_summary_pdf(job.year))
+    job.result.save(f"laporan-{job.year}-{job.pk}.zip", ContentFile(buffer.getvalue()), save=False)
+    ConsoleJob.objects.filter(pk=job.pk).update(result=job.result.name)
+
+
+def _provision(job: ConsoleJob) -> None:
+    from tenants.services import instansi_provision
+
+    params = job.params
+    _progress(job, total=3, done=1, steps=["Data diperiksa", "Membuat skema dari templat…"])
+    # The job is sent from Diskominfo's host; a tenant is created from the public schema only.
+    with schema_context(get_public_schema_name()):
+        result = instansi_provision(
+            slug=params.get("slug", ""),
+            name=params.get("name", ""),
+            short_name=params.get("short_name", ""),
+            kind=params.get("kind") or Instansi.Kind.INSTANSI,
+            admin_email=params.get("admin_email", ""),
+        )
+    connection.set_schema_to_public()
+    if result.admin_password:
+        remember_password(job.pk, result.admin_password)
+    _progress(
+        job,
+        done=3,
+        steps=[
+            "Data diperiksa",
+            f"Skema {result.instansi.schema_name} dibuat ({result.seconds:.1f} detik)",
+            f"Situs siap di {result.url} — pengguna admin: {result.admin_username}",
+        ],
+        message=result.url,
+    )
+
+
+@shared_task
+def run_console_job(job_id: int) -> str:
+    """Run one console job; idempotent (a finished job is not run again)."""
+    # Claim the job atomically: a re-sent or duplicated message never runs it twice.
+    claimed = ConsoleJob.objects.filter(pk=job_id, state=ConsoleJob.State.QUEUED).update(
+        state=ConsoleJob.State.RUNNING
+    )
+    job = ConsoleJob.objects.filter(pk=job_id).first()
+    if not claimed or job is None:
+        return "skipped"
+    try:
+        if job.kind == ConsoleJob.Kind.REFRESH:
+            _refresh(job)
+        elif job.kind == ConsoleJob.Kind.PDF:
+            _pdfs(job)
+        else:
+            _provision(job)
+    except SimpulError as exc:
+        _progress(
+            job, state=ConsoleJob.State.FAILED, message=exc.message, finished_at=timezone.now()
+        )
+        return "failed"
+    except Exception as exc:  # noqa: BLE001 - the console shows the failure instead of hanging
+        logger.exception("console job %s failed", job_id)
+        _progress(
+            job,
+            state=ConsoleJob.State.FAILED,
+            message=f"Gagal: {exc.__class__.__name__}",
+            finished_at=timezone.now(),
+        )
+        return "failed"
+    _progress(job, state=ConsoleJob.State.DONE, finished_at=timezone.now())
+    return "done"
+
+
+@shared_task
+def sweep_console_jobs(older_than_seconds: int = 60) -> int:
+    """Beat: re-send jobs still queued (the broker was down when they were created)."""
+    from tenants.queue import send_task_safely
+
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    stale = ConsoleJob.objects.filter(state=ConsoleJob.State.QUEUED, created_at__lt=cutoff)
+    sent = 0
+    for job_id in stale.values_list("pk", flat=True):
+        sent += bool(send_task_safely(run_console_job, job_id))
+    return sent
+
+
+@shared_task
+def refresh_all_snapshots(year: int | None = None) -> int:
+    """Beat: refresh every active instansi's snapshot of the current (and reporting) year."""
+    from .services import snapshot_refresh
+
+    today = timezone.localdate()
+    years = [year] if year else sorted({today.year, today.year - 1})
+    count = 0
+    for inst in Instansi.objects.active():
+        for y in years:
+            try:
+                snapshot_refresh(instansi=inst, year=y)
+                count += 1
+            except Exception:  # noqa: BLE001
+                logger.exception("snapshot refresh failed for %s", inst.schema_name)
+            finally:
+                connection.set_schema_to_public()
+    return count
+
+
+def _recipients(instansi: Instansi) -> list[str]:
+    from .roles import REPORT_SUBMITTER_GROUPS
+
+    with schema_context(instansi.schema_name):
+        users = (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name__in=REPORT_SUBMITTER_GROUPS))
+        )
+        return sorted({u.email for u in users if u.email})
+
+
+@shared_task
+def send_deadline_reminders(today_iso: str | None = None) -> int:
+    """Beat (daily): remind instansi whose report is not submitted N days before the deadline."""
+    from .selectors import period_for
+
+    today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
+    sent = 0
+    for year in (today.year - 1, today.year):
+        period = period_for(year)
+        days_left = (period.deadline - today).days
+        if days_left not in period.reminder_day_list():
+            continue
+        done_ids = set(
+            AnnualReport.objects.filter(year=year)
+            .exclude(status__in=AnnualReport.EDITABLE)
+            .values_list("instansi_id", flat=True)
+        )
+        for inst in Instansi.objects.active().exclude(pk__in=done_ids):
+            try:
+                with transaction.atomic():
+                    reminder = ReportReminder.objects.create(
+                        instansi=inst, year=year, days_before=days_left
+                    )
+            except IntegrityError:
+                continue  # already reminded
+            recipients = _recipients(inst)
+            if recipients:
+                send_mail(
+                    f"Pengingat: laporan tahunan {year} jatuh tempo {period.deadline:%d-%m-%Y}",
+                    f"Laporan tahunan layanan informasi melalui media sosial {inst.name} tahun "
+                    f"{year} wajib disampaikan kepada Bupati melalui Diskominfo paling lambat "
+                    f"{period.deadline:%d-%m-%Y} ({days_left} hari lagi). Susun dan sampaikan "
+                    "laporan melalui menu 'Laporan Tahunan' di admin situs instansi Anda.",
+                    None,
+                    recipients,
+                    fail_silently=True,
+                )
+            ReportReminder.objects.filter(pk=reminder.pk).update(recipients=len(recipients))
+            sent += 1
+    return sent

@@ -1,0 +1,525 @@
+"""Diskominfo's console (`diskominfo.<base>/console/`): table, drill-down, evaluation, exports, jobs.
+
+Served only on the super-tenant's host (404 elsewhere) to its evaluators (403 for other users,
+login redirect for anonymous ones). Figures come from snapshots; no view loops over schemas.
+"""
+
+import datetime
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+from django_tenants.utils import get_public_schema_name, schema_context
+
+from tenants.errors import SimpulError
+from tenants.selectors import instansi_get
+
+from . import charts, exports, roles, selectors, services, tasks
+from . import figures as fig
+from .models import MIN_YEAR, AnnualReport, ConsoleJob
+
+MONTH_SHORT = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+
+
+def console_view(platform_admin: bool = False):
+    """Guard: 404 off the super-tenant, login for anonymous users, 403 for non-evaluators."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            tenant = getattr(request, "tenant", None)
+            if tenant is None or not tenant.is_super:
+                raise Http404("Konsol hanya tersedia di situs Diskominfo.")
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+            allowed = (
+                roles.is_platform_admin(request.user, tenant)
+                if platform_admin
+                else roles.is_evaluator(request.user, tenant)
+            )
+            if not allowed:
+                return render(
+                    request,
+                    "evaluation/console/forbidden.html",
+                    {"platform_admin": platform_admin},
+                    status=403,
+                )
+            request.console_platform_admin = roles.is_platform_admin(request.user, tenant)
+            response = view(request, *args, **kwargs)
+            add_never_cache_headers(response)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def _year(request, default: int | None = None) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("tahun") or request.POST.get("tahun") or default or today.year)
+    except ValueError:
+        year = today.year
+    return min(max(year, MIN_YEAR), today.year + 1)
+
+
+def _years() -> list[int]:
+    return list(range(timezone.localdate().year, MIN_YEAR - 1, -1))
+
+
+def _error(request, exc: SimpulError) -> None:
+    messages.error(request, exc.message)
+
+
+COLUMNS = [
+    ("name", "Instansi"),
+    ("status", "Laporan"),
+    ("active_decree", "SK aktif"),
+    ("accounts_active", "Akun"),
+    ("officers_active", "Petugas"),
+    ("stale_items", "Perlu diperbarui"),
+    ("sop_active", "SOP"),
+    ("sop_share", "Langkah sesuai standar (%)"),
+    ("news_total", "Berita"),
+    ("news_kegiatan", "Kegiatan"),
+    ("news_isu", "Isu"),
+    ("news_kebijakan", "Kebijakan"),
+    ("sla_share", "Dijawab ≤24 jam (%)"),
+    ("median_hours", "Median jam"),
+    ("total", "Nilai"),
+]
+
+
+def _charts(rows: list[dict], year: int) -> dict:
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    with_news = [r for r in rows if r["news_by_month"] is not None]
+    trend = [
+        (
+            MONTH_SHORT[i],
+            sum(int(r["news_by_month"].get(m, 0)) for r in with_news) if with_news else None,
+        )
+        for i, m in enumerate(months)
+    ]
+    buckets = [("0–49%", 0), ("50–79%", 0), ("80–94%", 0), ("95–100%", 0)]
+    counts = dict(buckets)
+    missing = 0
+    for r in rows:
+        share = r["sla_share"]
+        if share is None:
+            missing += 1
+        elif share < 50:
+            counts["0–49%"] += 1
+        elif share < 80:
+            counts["50–79%"] += 1
+        elif share < 95:
+            counts["80–94%"] += 1
+        else:
+            counts["95–100%"] += 1
+    sla = [(k, float(v)) for k, v in counts.items()] + [("belum tersedia", float(missing))]
+    status_counts: dict[str, int] = {}
+    for r in rows:
+        status_counts[r["status_label"]] = status_counts.get(r["status_label"], 0) + 1
+    top_news = sorted(
+        (r for r in rows if r["news_total"] is not None), key=lambda r: -r["news_total"]
+    )[:15]
+    return {
+        "trend": charts.columns(trend, title=f"Berita terbit per bulan, {year}"),
+        "sla": charts.bars(sla, title="Sebaran instansi menurut bagian masukan dijawab ≤24 jam"),
+        "status": charts.bars(
+            [(k, float(v)) for k, v in sorted(status_counts.items())],
+            title="Status laporan tahunan",
+        ),
+        "news": charts.bars(
+            [(r["name"], float(r["news_total"])) for r in top_news],
+            title="Berita terbit per instansi (15 terbanyak)",
+        ),
+    }
+
+
+@console_view()
+def console_index(request):
+    year = _year(request)
+    sort = request.GET.get("urut", "name")
+    descending = request.GET.get("arah") == "turun"
+    rows = selectors.console_table(
+        year=year,
+        q=(request.GET.get("q") or "").strip()[:100],
+        status=request.GET.get("status", ""),
+        sort=sort,
+        descending=descending,
+    )
+    context = {
+        "year": year,
+        "years": _years(),
+        "rows": rows,
+        "columns": COLUMNS,
+        "sort": sort,
+        "descending": descending,
+        "q": request.GET.get("q", ""),
+        "status": request.GET.get("status", ""),
+        "statuses": [("none", "Belum dibuat"), *AnnualReport.Status.choices],
+        "charts": _charts(rows, year),
+        "jobs": selectors.job_list(5),
+        "period": selectors.period_for(year),
+        "is_platform_admin": roles.is_platform_admin(request.user, request.tenant),
+        "refreshed_at": max((r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None),
+    }
+    return render(request, "evaluation/console/index.html", context)
+
+
+@console_view()
+def console_instansi(request, slug: str):
+    inst = instansi_get(slug)
+    if inst is None:
+        raise Http404("Instansi tidak ditemukan.")
+    year = _year(request)
+    snapshot = selectors.snapshot_get(instansi=inst, year=year)
+    raw = snapshot.data if snapshot else {}
+    row = fig.console_row(raw)
+    report = selectors.report_get(instansi=inst, year=year)
+    news_by_month = row["news_by_month"]
+    trend = charts.columns(
+        [
+            (
+                MONTH_SHORT[m - 1],
+                None if news_by_month is None else float(news_by_month.get(f"{year}-{m:02d}", 0)),
+            )
+            for m in range(1, 13)
+        ],
+        title=f"Berita terbit per bulan {inst.display_name}, {year}",
+    )
+    context = {
+        "inst": inst,
+        "year": year,
+        "years": _years(),
+        "snapshot": snapshot,
+        "raw": raw,
+        "row": row,
+        "report": report,
+        "report_rows": selectors.report_rows(report) if report else [],
+        "trend": trend,
+        "reports": selectors.report_list(instansi=inst),
+        "figures_preview": fig.report_figures(raw, year=year) if snapshot else {},
+        "is_platform_admin": roles.is_platform_admin(request.user, request.tenant),
+        "password": None,
+    }
+    return render(request, "evaluation/console/instansi.html", context)
+
+
+@console_view()
+@require_POST
+def console_instansi_refresh(request, slug: str):
+    year = _year(request)
+    inst = instansi_get(slug)
+    if inst is None:
+        raise Http404
+    job = services.job_create(
+        actor=request.user, kind=ConsoleJob.Kind.REFRESH, year=year, params={"slug": slug}
+    )
+    messages.success(request, "Pembaruan snapshot dijadwalkan.")
+    return redirect("evaluation_console:job", job_id=job.pk)
+
+
+def _report_or_404(pk: int) -> AnnualReport:
+    report = selectors.report_get_by_id(report_id=pk)
+    if report is None:
+        raise Http404("Laporan tidak ditemukan.")
+    return report
+
+
+@console_view()
+def console_report(request, pk: int):
+    report = _report_or_404(pk)
+    evaluation = selectors.evaluation_for(report=report)
+    scores = []
+    if evaluation is not None:
+        by_criterion = {s.criterion_id: s for s in evaluation.scores.all()}
+        for criterion in evaluation.rubric.criteria.all():
+            scores.append((criterion, by_criterion.get(criterion.pk)))
+    recs = [r.text for r in evaluation.recommendations.all()] if evaluation else []
+    context = {
+        "report": report,
+        "inst": report.instansi,
+        "rows": selectors.report_rows(report),
+        "events": report.events.all(),
+        "evaluation": evaluation,
+        "scores": scores,
+        "recommendations_text": "\n".join(recs),
+        "previous": [
+            (rec, report.followups.get(str(rec.pk), ""))
+            for rec in selectors.previous_recommendations(
+                instansi=report.instansi, year=report.year
+            )
+        ],
+        "deadline": selectors.report_deadline(report),
+        "tagar": (report.figures.get("news_by_tagar") or {}).get("value") or {},
+    }
+    return render(request, "evaluation/console/report.html", context)
+
+
+@console_view()
+@require_POST
+def console_report_action(request, pk: int, action: str):
+    report = _report_or_404(pk)
+    try:
+        if action == "mulai":
+            services.evaluation_start(report=report, actor=request.user)
+            messages.success(request, "Evaluasi dimulai; skor saran sudah diisi dari data.")
+        elif action == "kembalikan":
+            services.report_return(
+                report=report, actor=request.user, note=request.POST.get("note", "")
+            )
+            messages.success(request, "Laporan dikembalikan untuk perbaikan.")
+        elif action == "perpanjang":
+            try:
+                until = datetime.date.fromisoformat(request.POST.get("until", ""))
+            except ValueError as exc:
+                raise SimpulError("Tanggal perpanjangan tidak sah (format TTTT-BB-HH).") from exc
+            services.report_extend_deadline(report=report, actor=request.user, until=until)
+            messages.success(request, f"Batas waktu diperpanjang sampai {until:%d-%m-%Y}.")
+        elif action in ("nilai", "selesai"):
+            scores = {
+                key.removeprefix("skor_"): value
+                for key, value in request.POST.items()
+                if key.startswith("skor_")
+            }
+            notes = {
+                key.removeprefix("catatan_"): value
+                for key, value in request.POST.items()
+                if key.startswith("catatan_")
+            }
+            recs = request.POST.get("rekomendasi", "").splitlines()
+            services.evaluation_save(
+                report=report,
+                actor=request.user,
+                scores=scores,
+                notes=notes,
+                summary=request.POST.get("summary", ""),
+                recommendations=recs,
+            )
+            if action == "selesai":
+                services.evaluation_release(report=report, actor=request.user)
+                messages.success(request, "Hasil evaluasi disampaikan kepada instansi.")
+            else:
+                messages.success(request, "Penilaian disimpan.")
+        else:
+            raise Http404
+    except SimpulError as exc:
+        _error(request, exc)
+    return redirect("evaluation_console:report", pk=report.pk)
+
+
+@console_view()
+def console_report_pdf(request, pk: int):
+    report = _report_or_404(pk)
+    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="laporan-{report.year}-{report.instansi.schema_name}.pdf"'
+    )
+    return response
+
+
+@console_view()
+def console_recap_xlsx(request, year: int):
+    response = HttpResponse(
+        exports.recap_xlsx(year),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="rekap-laporan-{year}.xlsx"'
+    return response
+
+
+@console_view()
+def console_bupati_pdf(request, year: int):
+    response = HttpResponse(exports.bupati_summary_pdf(year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="ringkasan-bupati-{year}.pdf"'
+    return response
+
+
+def _parse_bands(text: str) -> list[dict]:
+    bands = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        head, _, label = line.partition(" ")
+        low = head.split("-")[0].split("–")[0]
+        bands.append({"min": low, "label": label.strip()})
+    return bands
+
+
+@console_view()
+def console_settings_current(request):
+    return redirect("evaluation_console:settings", year=timezone.localdate().year)
+
+
+@console_view()
+def console_settings(request, year: int):
+    """The year's rubric (criteria, weights, bands) and deadline settings."""
+    if year < MIN_YEAR or year > timezone.localdate().year + 1:
+        raise Http404
+    rubric = services.rubric_ensure(year=year)
+    period = selectors.period_for(year)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "periode":
+                try:
+                    deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
+                except ValueError as exc:
+                    raise SimpulError("Batas waktu tidak sah (format TTTT-BB-HH).") from exc
+                services.period_set(
+                    actor=request.user,
+                    year=year,
+                    deadline=deadline,
+                    reminder_days=request.POST.get("reminder_days", ""),
+                    signer_name=request.POST.get("signer_name", ""),
+                    signer_title=request.POST.get("signer_title", ""),
+                    signer_nip=request.POST.get("signer_nip", ""),
+                )
+                messages.success(request, "Pengaturan periode disimpan.")
+            else:
+                criteria = []
+                for i in range(int(request.POST.get("rows", "0") or 0) + 1):
+                    name = request.POST.get(f"name_{i}", "").strip()
+                    if not name:
+                        continue
+                    criteria.append(
+                        {
+                            "id": request.POST.get(f"id_{i}", ""),
+                            "code": request.POST.get(f"code_{i}", ""),
+                            "name": name,
+                            "description": request.POST.get(f"description_{i}", ""),
+                            "weight": request.POST.get(f"weight_{i}", ""),
+                            "max_score": request.POST.get(f"max_score_{i}", "") or 100,
+                        }
+                    )
+                services.rubric_update(
+                    actor=request.user,
+                    year=year,
+                    criteria=criteria,
+                    bands=_parse_bands(request.POST.get("bands", "")),
+                )
+                messages.success(request, "Rubrik disimpan.")
+            return redirect("evaluation_console:settings", year=year)
+        except (SimpulError, ValueError) as exc:
+            messages.error(request, getattr(exc, "message", "Isian tidak sah."))
+    criteria = list(rubric.criteria.all())
+    bands = sorted(rubric.bands, key=lambda b: -b["min"])
+    band_lines = []
+    upper = 100
+    for band in bands:
+        band_lines.append(f"{band['min']:g}-{upper:g} {band['label']}")
+        upper = band["min"] - 0.01
+    return render(
+        request,
+        "evaluation/console/settings.html",
+        {
+            "year": year,
+            "rubric": rubric,
+            "criteria": criteria,
+            "rows": len(criteria),
+            "weight_total": sum(c.weight for c in criteria),
+            "bands_text": "\n".join(band_lines),
+            "period": period,
+        },
+    )
+
+
+@console_view()
+@require_POST
+def console_job_start(request):
+    year = _year(request)
+    kind = request.POST.get("kind", "")
+    if kind not in (ConsoleJob.Kind.REFRESH, ConsoleJob.Kind.PDF):
+        messages.error(request, "Jenis pekerjaan tidak dikenal.")
+        return redirect(f"{reverse('evaluation_console:index')}?tahun={year}")
+    job = services.job_create(actor=request.user, kind=kind, year=year)
+    return redirect("evaluation_console:job", job_id=job.pk)
+
+
+@console_view()
+def console_job(request, job_id: int):
+    job = selectors.job_get(job_id)
+    if job is None:
+        raise Http404
+    password = None
+    if (
+        job.kind == ConsoleJob.Kind.PROVISION
+        and job.state == ConsoleJob.State.DONE
+        and roles.is_platform_admin(request.user, request.tenant)
+    ):
+        password = tasks.take_password(job.pk)
+    return render(request, "evaluation/console/job.html", {"job": job, "password": password})
+
+
+@console_view()
+def console_job_download(request, job_id: int):
+    job = selectors.job_get(job_id)
+    if job is None or not job.result:
+        raise Http404
+    return FileResponse(
+        job.result.open("rb"), as_attachment=True, filename=job.result.name.rsplit("/", 1)[-1]
+    )
+
+
+@console_view(platform_admin=True)
+def console_onboard(request):
+    """Provision a new instansi (as a job with progress); the admin password is shown once."""
+    if request.method == "POST":
+        params = {
+            key: request.POST.get(key, "").strip()
+            for key in ("slug", "name", "short_name", "admin_email", "kind")
+        }
+        try:
+            from tenants.services import validate_slug
+
+            validate_slug(params["slug"])
+            if not params["name"]:
+                raise SimpulError("Nama instansi wajib diisi.")
+            job = services.job_create(
+                actor=request.user, kind=ConsoleJob.Kind.PROVISION, params=params
+            )
+        except SimpulError as exc:
+            _error(request, exc)
+            return render(request, "evaluation/console/onboard.html", {"params": params})
+        return redirect("evaluation_console:job", job_id=job.pk)
+    return render(request, "evaluation/console/onboard.html", {"params": {}})
+
+
+@console_view(platform_admin=True)
+@require_POST
+def console_instansi_admin(request, slug: str, action: str):
+    """Archive an instansi or reissue its admin's access (the password is shown once)."""
+    from tenants.services import instansi_archive, instansi_reset_admin, instansi_restore
+
+    inst = instansi_get(slug)
+    if inst is None:
+        raise Http404
+    try:
+        # Instansi rows are written from the public schema only (django-tenants' rule).
+        if action == "arsip":
+            with schema_context(get_public_schema_name()):
+                instansi_archive(slug=slug, actor=request.user)
+            messages.success(request, f"{inst.name} diarsipkan; datanya tetap tersimpan.")
+        elif action == "pulihkan":
+            with schema_context(get_public_schema_name()):
+                instansi_restore(slug=slug, actor=request.user)
+            messages.success(request, f"{inst.name} dilayani kembali.")
+        elif action == "reset-admin":
+            password = instansi_reset_admin(slug=slug, actor=request.user)
+            return render(
+                request,
+                "evaluation/console/password.html",
+                {"inst": inst, "password": password},
+            )
+        else:
+            raise Http404
+    except SimpulError as exc:
+        _error(request, exc)
+    return redirect("evaluation_console:instansi", slug=slug)

@@ -1,0 +1,167 @@
+"""Output shapes shared by the inbox API views (inputs are nested in each view)."""
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from ..models import Inquiry, InquiryEvent, Referral
+
+
+class ErrorSerializer(serializers.Serializer):
+    """`detail` for the whole request, or one key per field with its list of messages."""
+
+    detail = serializers.CharField(required=False, help_text="Pesan galat untuk seluruh permintaan.")
+
+
+def paginated(serializer_class, name: str):
+    """Schema of a LimitOffsetPagination page of `serializer_class` items."""
+    from drf_spectacular.utils import inline_serializer
+
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+class ReferralOutputSerializer(serializers.ModelSerializer):
+    inquiry_id = serializers.IntegerField(read_only=True)
+    from_instansi = serializers.CharField(source="from_instansi.schema_name")
+    from_instansi_name = serializers.CharField(source="from_instansi.name")
+    to_instansi = serializers.CharField(source="to_instansi.schema_name")
+    to_instansi_name = serializers.CharField(source="to_instansi.name")
+    status_label = serializers.CharField(source="get_status_display")
+    suggested_instansi = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "inquiry_id",
+            "from_instansi",
+            "from_instansi_name",
+            "to_instansi",
+            "to_instansi_name",
+            "note",
+            "status",
+            "status_label",
+            "requested_at",
+            "due_at",
+            "overdue",
+            "answered_at",
+            "answer",
+            "answered_by_name",
+            "decline_reason",
+            "suggested_instansi",
+        ]
+
+    def get_suggested_instansi(self, obj: Referral) -> str | None:
+        return obj.suggested_instansi.schema_name if obj.suggested_instansi_id else None
+
+    def get_overdue(self, obj: Referral) -> bool:
+        return obj.is_overdue(timezone.now())
+
+
+class EventOutputSerializer(serializers.ModelSerializer):
+    instansi = serializers.CharField(source="instansi.schema_name")
+    action_label = serializers.CharField(source="get_action_display")
+
+    class Meta:
+        model = InquiryEvent
+        fields = [
+            "id",
+            "created_at",
+            "action",
+            "action_label",
+            "instansi",
+            "actor_name",
+            "status_after",
+            "referral_id",
+            "text",
+        ]
+
+
+class InquiryOutputSerializer(serializers.ModelSerializer):
+    """An inquiry; `citizen_name`/`citizen_contact` only for the instansi that received it."""
+
+    instansi = serializers.CharField(source="instansi.schema_name")
+    instansi_name = serializers.CharField(source="instansi.name")
+    kind_label = serializers.CharField(source="get_kind_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    status_label = serializers.CharField(source="get_status_display")
+    overdue = serializers.SerializerMethodField()
+    referrals = ReferralOutputSerializer(many=True, read_only=True)
+    citizen_name = serializers.CharField(
+        required=False, help_text="Hanya untuk instansi penerima pesan."
+    )
+    citizen_contact = serializers.CharField(
+        required=False, help_text="Hanya untuk instansi penerima pesan."
+    )
+
+    class Meta:
+        model = Inquiry
+        fields = [
+            "id",
+            "tracking_code",
+            "instansi",
+            "instansi_name",
+            "kind",
+            "kind_label",
+            "channel",
+            "channel_label",
+            "channel_detail",
+            "body",
+            "status",
+            "status_label",
+            "overdue",
+            "public_reply",
+            "topics",
+            "created_at",
+            "updated_at",
+            "answered_at",
+            "closed_at",
+            "referrals",
+            "citizen_name",
+            "citizen_contact",
+        ]
+
+    def get_overdue(self, obj: Inquiry) -> bool:
+        now = timezone.now()
+        return any(r.is_overdue(now) for r in obj.referrals.all())
+
+    def to_representation(self, instance: Inquiry) -> dict:
+        data = super().to_representation(instance)
+        viewer = self.context.get("instansi")
+        if viewer is None or viewer.pk != instance.instansi_id:
+            # Personal data never leaves the instansi handling the inquiry.
+            data.pop("citizen_name", None)
+            data.pop("citizen_contact", None)
+            data.pop("tracking_code", None)
+        return data
+
+
+class InquiryDetailOutputSerializer(InquiryOutputSerializer):
+    events = EventOutputSerializer(many=True, read_only=True)
+
+    class Meta(InquiryOutputSerializer.Meta):
+        fields = [*InquiryOutputSerializer.Meta.fields, "events"]
+
+
+class InquirySummarySerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display")
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Inquiry
+        fields = ["id", "kind", "kind_label", "body", "status", "status_label", "created_at"]
+
+
+class ReferralWithInquirySerializer(ReferralOutputSerializer):
+    inquiry = InquirySummarySerializer(read_only=True)
+
+    class Meta(ReferralOutputSerializer.Meta):
+        fields = [*ReferralOutputSerializer.Meta.fields, "inquiry"]

@@ -1,0 +1,425 @@
+"""Inbox API for an instansi's systems: one view per operation, under /api/v1/ on its host.
+
+Every view acts for `request.tenant` (the token's instansi: a token is valid on its own host
+only) and reads through the selectors, which hide what the instansi is not a party to.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tenants.errors import SimpulError
+
+from .. import selectors, services
+from ..models import Inquiry, Referral
+from .idempotency import IDEMPOTENCY_PARAMETER, run_idempotent
+from .serializers import (
+    ErrorSerializer,
+    InquiryDetailOutputSerializer,
+    InquiryOutputSerializer,
+    ReferralOutputSerializer,
+    ReferralWithInquirySerializer,
+    paginated,
+)
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+POST_ERRORS = {**ERRORS, 409: ErrorSerializer, 422: ErrorSerializer}
+TAG = ["Kotak masuk"]
+
+
+class IsInstansiCaller(BasePermission):
+    """An API token of this instansi, or a signed-in admin user of this instansi's site."""
+
+    message = "Masuk dengan token API instansi ini."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if getattr(request, "tenant", None) is None or not getattr(user, "is_authenticated", False):
+            return False
+        instansi = getattr(user, "instansi", None)
+        if instansi is not None:
+            return instansi.pk == request.tenant.pk
+        return user.has_perm("wagtailadmin.access_admin")
+
+
+def _bool_param(value: str | None, field: str) -> bool | None:
+    if value in (None, ""):
+        return None
+    if value.lower() in ("1", "true", "ya"):
+        return True
+    if value.lower() in ("0", "false", "tidak"):
+        return False
+    raise SimpulError("Nilai harus true atau false.", field=field)
+
+
+def _checked_choice(value: str | None, choices, field: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in choices.values:
+        raise SimpulError(
+            f"Nilai tidak dikenal: {value!r}. Pilihan: {', '.join(choices.values)}.", field=field
+        )
+    return value
+
+
+class InboxApiView(APIView):
+    permission_classes = [IsInstansiCaller]
+
+    def context(self, request) -> dict:
+        return {"request": request, "instansi": request.tenant}
+
+    def inquiry_response(self, request, inquiry_id: int, code: int = 200) -> Response:
+        inquiry = selectors.inquiry_get_for(instansi=request.tenant, inquiry_id=inquiry_id)
+        data = InquiryDetailOutputSerializer(inquiry, context=self.context(request)).data
+        return Response(data, status=code)
+
+    def referral_response(self, request, referral_id: int, code: int = 200) -> Response:
+        referral = selectors.referral_get_for(instansi=request.tenant, referral_id=referral_id)
+        return Response(ReferralOutputSerializer(referral).data, status=code)
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("status", str, description="Saring menurut status."),
+    OpenApiParameter("kind", str, enum=Inquiry.Kind.values, description="Saring menurut jenis."),
+    OpenApiParameter("overdue", bool, description="Hanya yang (tidak) melewati tenggat rujukan."),
+]
+
+
+class InquiryCollectionApi(InboxApiView):
+    """GET: the received box. POST: record an inquiry received by this instansi."""
+
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxInquiryCollectionInput"
+
+        kind = serializers.CharField(help_text="pertanyaan, komentar, kritik atau saran")
+        channel = serializers.CharField(
+            required=False, default=Inquiry.Channel.API, help_text="Kanal penerimaan."
+        )
+        channel_detail = serializers.CharField(required=False, allow_blank=True, default="")
+        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+        citizen_name = serializers.CharField(required=False, allow_blank=True, default="")
+        citizen_contact = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        operation_id="inquiry_list_received",
+        summary="Daftar pesan yang diterima instansi ini",
+        tags=TAG,
+        parameters=[*LIST_PARAMETERS, OpenApiParameter("topic", str)],
+        responses={200: paginated(InquiryOutputSerializer, "PaginatedInquiryList"), **ERRORS},
+    )
+    def get(self, request):
+        params = request.query_params
+        qs = selectors.inquiry_list_received(
+            instansi=request.tenant,
+            status=_checked_choice(params.get("status"), Inquiry.Status, "status"),
+            kind=_checked_choice(params.get("kind"), Inquiry.Kind, "kind"),
+            overdue=_bool_param(params.get("overdue"), "overdue"),
+            topic=(params.get("topic") or "").strip().lower() or None,
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        data = InquiryOutputSerializer(page, many=True, context=self.context(request)).data
+        return paginator.get_paginated_response(data)
+
+    @extend_schema(
+        operation_id="inquiry_create",
+        summary="Catat pesan masuk (pertanyaan/komentar/kritik/saran)",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={201: InquiryDetailOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            inquiry = services.inquiry_create(actor=request.user, instansi=request.tenant, **data)
+            return self.inquiry_response(request, inquiry.pk, status.HTTP_201_CREATED)
+
+        return run_idempotent(request, operation)
+
+
+class InquiryDetailApi(InboxApiView):
+    @extend_schema(
+        operation_id="inquiry_retrieve",
+        summary="Rincian pesan beserta riwayatnya",
+        tags=TAG,
+        responses={200: InquiryDetailOutputSerializer, **ERRORS},
+    )
+    def get(self, request, inquiry_id: int):
+        return self.inquiry_response(request, inquiry_id)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+class InquiryAnswerApi(InboxApiView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxInquiryAnswerInput"
+
+        answer = serializers.CharField(allow_blank=True)
+
+    @extend_schema(
+        operation_id="inquiry_answer",
+        summary="Jawab langsung (Lampiran B langkah 2)",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={200: InquiryDetailOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, inquiry_id: int):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            services.inquiry_answer(
+                actor=request.user, instansi=request.tenant, inquiry_id=inquiry_id, **data
+            )
+            return self.inquiry_response(request, inquiry_id)
+
+        return run_idempotent(request, operation)
+
+
+class InquiryReferApi(InboxApiView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxInquiryReferInput"
+
+        to_instansi = serializers.CharField(help_text="Slug instansi tujuan, mis. dinkes.")
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        operation_id="inquiry_refer",
+        summary="Rujuk ke instansi yang berwenang (Lampiran B langkah 3)",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={201: ReferralOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, inquiry_id: int):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            referral = services.inquiry_refer(
+                actor=request.user, instansi=request.tenant, inquiry_id=inquiry_id, **data
+            )
+            return self.referral_response(request, referral.pk, status.HTTP_201_CREATED)
+
+        return run_idempotent(request, operation)
+
+
+class InquiryReplyApi(InboxApiView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxInquiryReplyInput"
+
+        reply = serializers.CharField(allow_blank=True)
+
+    @extend_schema(
+        operation_id="inquiry_reply",
+        summary="Balas ke masyarakat dari jawaban instansi terkait (Lampiran B langkah 5)",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={200: InquiryDetailOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, inquiry_id: int):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            services.inquiry_reply(
+                actor=request.user, instansi=request.tenant, inquiry_id=inquiry_id, **data
+            )
+            return self.inquiry_response(request, inquiry_id)
+
+        return run_idempotent(request, operation)
+
+
+class InquiryCloseApi(InboxApiView):
+    @extend_schema(
+        operation_id="inquiry_close",
+        summary="Tutup pesan",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=None,
+        responses={200: InquiryDetailOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, inquiry_id: int):
+        def operation() -> Response:
+            services.inquiry_close(
+                actor=request.user, instansi=request.tenant, inquiry_id=inquiry_id
+            )
+            return self.inquiry_response(request, inquiry_id)
+
+        return run_idempotent(request, operation)
+
+
+class InquiryTopicsApi(InboxApiView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxInquiryTopicsInput"
+
+        topics = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+
+    @extend_schema(
+        operation_id="inquiry_set_topics",
+        summary="Tetapkan topik pesan (analisis masukan, Pasal 9h)",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={200: InquiryDetailOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, inquiry_id: int):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            services.inquiry_set_topics(
+                actor=request.user, instansi=request.tenant, inquiry_id=inquiry_id, **data
+            )
+            return self.inquiry_response(request, inquiry_id)
+
+        return run_idempotent(request, operation)
+
+
+class ReferralListApi(InboxApiView):
+    @extend_schema(
+        operation_id="referral_list_received",
+        summary="Daftar rujukan yang ditujukan kepada instansi ini",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("status", str, enum=Referral.Status.values),
+            *LIST_PARAMETERS[1:],
+        ],
+        responses={200: paginated(ReferralWithInquirySerializer, "PaginatedReferralList"), **ERRORS},
+    )
+    def get(self, request):
+        params = request.query_params
+        qs = selectors.referral_list_received(
+            instansi=request.tenant,
+            status=_checked_choice(params.get("status"), Referral.Status, "status"),
+            kind=_checked_choice(params.get("kind"), Inquiry.Kind, "kind"),
+            overdue=_bool_param(params.get("overdue"), "overdue"),
+        )
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(ReferralWithInquirySerializer(page, many=True).data)
+
+
+class ReferralDetailApi(InboxApiView):
+    @extend_schema(
+        operation_id="referral_retrieve",
+        summary="Rincian rujukan",
+        tags=TAG,
+        responses={200: ReferralWithInquirySerializer, **ERRORS},
+    )
+    def get(self, request, referral_id: int):
+        referral = selectors.referral_get_for(instansi=request.tenant, referral_id=referral_id)
+        return Response(ReferralWithInquirySerializer(referral).data)
+
+
+class ReferralAnswerApi(InboxApiView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxReferralAnswerInput"
+
+        answer = serializers.CharField(allow_blank=True)
+        answered_by_name = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="Nama pejabat yang menjawab."
+        )
+
+    @extend_schema(
+        operation_id="referral_answer",
+        summary="Jawab rujukan (Lampiran B langkah 4, paling lambat 24 jam)",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={200: ReferralOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, referral_id: int):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            services.referral_answer(
+                actor=request.user, instansi=request.tenant, referral_id=referral_id, **data
+            )
+            return self.referral_response(request, referral_id)
+
+        return run_idempotent(request, operation)
+
+
+class ReferralDeclineApi(InboxApiView):
+    class InputSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxReferralDeclineInput"
+
+        reason = serializers.CharField(allow_blank=True)
+        suggested_instansi = serializers.CharField(
+            required=False, allow_blank=True, default="", help_text="Slug instansi yang berwenang."
+        )
+
+    @extend_schema(
+        operation_id="referral_decline",
+        summary="Tolak rujukan: bukan kewenangan kami",
+        tags=TAG,
+        parameters=[IDEMPOTENCY_PARAMETER],
+        request=InputSerializer,
+        responses={200: ReferralOutputSerializer, **POST_ERRORS},
+    )
+    def post(self, request, referral_id: int):
+        def operation() -> Response:
+            data = _valid(self.InputSerializer, request)
+            services.referral_decline(
+                actor=request.user,
+                instansi=request.tenant,
+                referral_id=referral_id,
+                reason=data["reason"],
+                suggested_instansi=data["suggested_instansi"] or None,
+            )
+            return self.referral_response(request, referral_id)
+
+        return run_idempotent(request, operation)
+
+
+class InquiryStatsApi(InboxApiView):
+    class FilterSerializer(serializers.Serializer):
+        class Meta:
+            ref_name = "InboxInquiryStatsFilter"
+
+        start = serializers.DateField()
+        end = serializers.DateField()
+
+    @extend_schema(
+        operation_id="inquiry_stats",
+        summary="Angka kotak masuk instansi ini untuk periode [start, end)",
+        tags=TAG,
+        parameters=[
+            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD (tidak termasuk)"),
+        ],
+        responses={
+            200: inline_serializer(
+                "InquiryStats",
+                {
+                    "received": serializers.IntegerField(),
+                    "by_kind": serializers.DictField(child=serializers.IntegerField()),
+                    "comments": serializers.IntegerField(),
+                    "referrals_sent": serializers.IntegerField(),
+                    "referrals_received": serializers.IntegerField(),
+                    "referrals_answered": serializers.IntegerField(),
+                    "answered_within_sla_share": serializers.FloatField(allow_null=True),
+                    "median_response_hours": serializers.FloatField(allow_null=True),
+                    "p90_response_hours": serializers.FloatField(allow_null=True),
+                    "overdue_open": serializers.IntegerField(),
+                },
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request):
+        serializer = self.FilterSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        start, end = serializer.validated_data["start"], serializer.validated_data["end"]
+        if end <= start:
+            raise SimpulError("Akhir periode harus sesudah awal periode.", field="end")
+        return Response(selectors.inquiry_stats(instansi=request.tenant, start=start, end=end))

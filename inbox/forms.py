@@ -1,0 +1,176 @@
+"""Forms of the inbox: the public inquiry form (site and portal) and the staff actions."""
+
+from django import forms
+
+from tenants.models import Instansi
+
+from .models import BODY_MAX_LENGTH, CONTACT_MAX_LENGTH, NAME_MAX_LENGTH, TEXT_MAX_LENGTH, Inquiry
+
+DONT_KNOW = "tidak-tahu"
+
+
+class InquiryPublicForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Jenis pesan", choices=Inquiry.Kind.choices, widget=forms.RadioSelect
+    )
+    body = forms.CharField(
+        label="Isi pesan",
+        max_length=BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": "Isi pesan wajib diisi.",
+            "max_length": f"Isi pesan paling banyak {BODY_MAX_LENGTH} karakter.",
+        },
+    )
+    citizen_name = forms.CharField(
+        label="Nama (boleh dikosongkan)", max_length=NAME_MAX_LENGTH, required=False
+    )
+    citizen_contact = forms.CharField(
+        label="Surel atau nomor telepon (boleh dikosongkan)",
+        max_length=CONTACT_MAX_LENGTH,
+        required=False,
+        help_text="Hanya dilihat petugas instansi yang menangani pesan Anda.",
+    )
+    # Honeypot: hidden from people by CSS, filled in by bots.
+    situs_web = forms.CharField(label="Jangan diisi", required=False)
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError("Isi pesan wajib diisi.")
+        return body
+
+    def is_spam(self) -> bool:
+        return bool(self.data.get("situs_web"))
+
+
+class PortalInquiryForm(InquiryPublicForm):
+    instansi = forms.ChoiceField(label="Ditujukan kepada", required=True)
+
+    field_order = ["instansi", "kind", "body", "citizen_name", "citizen_contact"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(DONT_KNOW, "Tidak tahu — Diskominfo akan meneruskan ke instansi terkait")]
+        choices += [(i.schema_name, i.name) for i in Instansi.objects.active().order_by("name")]
+        self.fields["instansi"].choices = choices
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(label="Kode lacak", max_length=20)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Jawaban", max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ReplyForm(forms.Form):
+    reply = forms.CharField(
+        label="Balasan untuk masyarakat",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReferForm(forms.Form):
+    to_instansi = forms.ChoiceField(label="Rujuk ke instansi")
+    note = forms.CharField(
+        label="Catatan untuk instansi tujuan",
+        max_length=TEXT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, instansi: Instansi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_instansi"].choices = [("", "— pilih instansi —")] + [
+            (i.schema_name, i.name)
+            for i in Instansi.objects.active().exclude(pk=instansi.pk).order_by("name")
+        ]
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label="Jawaban instansi kami",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    answered_by_name = forms.CharField(label="Nama penjawab", max_length=200, required=False)
+
+
+class ReferralDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Alasan (bukan kewenangan kami)",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    suggested_instansi = forms.ChoiceField(label="Instansi yang berwenang (saran)", required=False)
+
+    def __init__(self, *args, instansi: Instansi, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suggested_instansi"].choices = [("", "— tidak tahu —")] + [
+            (i.schema_name, i.name)
+            for i in Instansi.objects.active().exclude(pk=instansi.pk).order_by("name")
+        ]
+
+
+class TopicsForm(forms.Form):
+    topics = forms.CharField(label="Topik (pisahkan dengan koma)", max_length=700, required=False)
+
+
+class RecommendationForm(forms.Form):
+    findings = forms.CharField(
+        label="Temuan",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    recommendations = forms.CharField(
+        label="Rekomendasi tindak lanjut kebijakan",
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    follow_up = forms.CharField(
+        label="Rencana tindak lanjut",
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RecordForm(InquiryPublicForm):
+    """The petugas records input received outside the site: social media, phone, e-mail."""
+
+    channel = forms.ChoiceField(
+        label="Kanal",
+        choices=[
+            c for c in Inquiry.Channel.choices if c[0] not in (Inquiry.Channel.API, "open311")
+        ],
+    )
+    official_account = forms.ChoiceField(
+        label="Akun resmi (bila lewat media sosial)", required=False
+    )
+    channel_detail = forms.CharField(
+        label="Rincian kanal (mis. nomor telepon penerima, alamat surel)",
+        max_length=300,
+        required=False,
+    )
+
+    field_order = [
+        "channel",
+        "official_account",
+        "channel_detail",
+        "kind",
+        "body",
+        "citizen_name",
+        "citizen_contact",
+    ]
+
+    def __init__(self, *args, accounts: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["situs_web"]
+        self.fields["official_account"].choices = [("", "— bukan akun resmi —")] + [
+            (pk, f"{a.get_platform_display()} {a.handle}") for pk, a in accounts.items()
+        ]

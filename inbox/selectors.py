@@ -1,0 +1,415 @@
+"""Reads of the shared inbox, always for one instansi: boxes, detail, tracking, figures.
+
+An instansi is a *party* to an inquiry when it received it or a referral was addressed to it;
+every other instansi gets "not found". Only the receiving instansi sees the citizen's contact.
+"""
+
+import statistics
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from tenants.errors import NotFound
+from tenants.models import Instansi
+
+from .models import FeedbackRecommendation, Inquiry, InquiryEvent, Notification, Referral
+from .services import normalize_tracking_code
+
+PUBLIC_ACTIONS = (
+    InquiryEvent.Action.RECEIVED,
+    InquiryEvent.Action.REFERRED,
+    InquiryEvent.Action.REFERRAL_ANSWERED,
+    InquiryEvent.Action.ANSWERED,
+    InquiryEvent.Action.REPLIED,
+    InquiryEvent.Action.CLOSED,
+)
+
+
+def _overdue_referrals(now: datetime) -> QuerySet[Referral]:
+    return Referral.objects.filter(status=Referral.Status.PENDING, due_at__lte=now)
+
+
+def _with_referrals(qs: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    return qs.select_related("instansi").prefetch_related(
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("to_instansi", "from_instansi").order_by(
+                "requested_at", "id"
+            ),
+        )
+    )
+
+
+def inquiry_list_received(
+    *,
+    instansi: Instansi,
+    status: str | None = None,
+    kind: str | None = None,
+    overdue: bool | None = None,
+    topic: str | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Inquiry]:
+    """The "received" box: inquiries this instansi received, newest first."""
+    now = now or timezone.now()
+    qs = Inquiry.objects.filter(instansi=instansi)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if topic:
+        qs = qs.filter(topics__contains=[topic])
+    overdue_q = Exists(_overdue_referrals(now).filter(inquiry=OuterRef("pk")))
+    qs = qs.annotate(has_overdue=overdue_q)
+    if overdue is True:
+        qs = qs.filter(has_overdue=True)
+    elif overdue is False:
+        qs = qs.filter(has_overdue=False)
+    return _with_referrals(qs).order_by("-created_at", "-id")
+
+
+def referral_list_received(
+    *,
+    instansi: Instansi,
+    status: str | None = None,
+    kind: str | None = None,
+    overdue: bool | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    """The "referred to us" box: referrals addressed to this instansi, most urgent first."""
+    now = now or timezone.now()
+    qs = Referral.objects.filter(to_instansi=instansi)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(inquiry__kind=kind)
+    if overdue is True:
+        qs = qs.filter(status=Referral.Status.PENDING, due_at__lte=now)
+    elif overdue is False:
+        qs = qs.exclude(status=Referral.Status.PENDING, due_at__lte=now)
+    pending_first = Case(When(status=Referral.Status.PENDING, then=0), default=1)
+    return qs.select_related(
+        "inquiry", "from_instansi", "to_instansi", "suggested_instansi"
+    ).order_by(pending_first, "due_at", "id")
+
+
+def referral_list_overdue_all(*, now: datetime | None = None) -> QuerySet[Referral]:
+    """Diskominfo's escalation view: every pending referral past its deadline, regency-wide."""
+    return (
+        _overdue_referrals(now or timezone.now())
+        .select_related("inquiry", "from_instansi", "to_instansi")
+        .order_by("due_at", "id")
+    )
+
+
+def is_party(*, inquiry: Inquiry, instansi: Instansi) -> bool:
+    return inquiry.instansi_id == instansi.pk or any(
+        r.to_instansi_id == instansi.pk for r in inquiry.referrals.all()
+    )
+
+
+def inquiry_get_for(*, instansi: Instansi, inquiry_id: Any) -> Inquiry:
+    """One inquiry as `instansi` may see it; NotFound when it is not a party to it."""
+    try:
+        pk = int(inquiry_id)
+    except (TypeError, ValueError):
+        raise NotFound("Pesan tidak ditemukan.") from None
+    inquiry = (
+        _with_referrals(
+            Inquiry.objects.filter(pk=pk).filter(
+                Q(instansi=instansi) | Q(referrals__to_instansi=instansi)
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=InquiryEvent.objects.select_related("instansi").order_by(
+                    "created_at", "id"
+                ),
+            )
+        )
+        .distinct()
+        .first()
+    )
+    if inquiry is None:
+        raise NotFound("Pesan tidak ditemukan.")
+    return inquiry
+
+
+def referral_get_for(*, instansi: Instansi, referral_id: Any) -> Referral:
+    try:
+        pk = int(referral_id)
+    except (TypeError, ValueError):
+        raise NotFound("Rujukan tidak ditemukan.") from None
+    referral = (
+        Referral.objects.filter(pk=pk)
+        .filter(Q(to_instansi=instansi) | Q(inquiry__instansi=instansi))
+        .select_related("inquiry", "from_instansi", "to_instansi", "suggested_instansi")
+        .first()
+    )
+    if referral is None:
+        raise NotFound("Rujukan tidak ditemukan.")
+    return referral
+
+
+def inquiry_track(*, code: str) -> Inquiry | None:
+    """The inquiry behind a public tracking code (None for an unknown or malformed code)."""
+    code = normalize_tracking_code(code)
+    if not code:
+        return None
+    return (
+        Inquiry.objects.filter(tracking_code=code)
+        .select_related("instansi")
+        .prefetch_related(
+            Prefetch(
+                "events",
+                queryset=InquiryEvent.objects.filter(action__in=PUBLIC_ACTIONS)
+                .select_related("instansi")
+                .order_by("created_at", "id"),
+                to_attr="public_events",
+            ),
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("to_instansi").order_by("requested_at"),
+            ),
+        )
+        .first()
+    )
+
+
+def inquiry_expected_at(inquiry: Inquiry) -> datetime | None:
+    """When an answer is expected: the latest pending referral's deadline (Open311)."""
+    due = [r.due_at for r in inquiry.referrals.all() if r.is_pending]
+    return max(due) if due else None
+
+
+def inquiry_public_list(
+    *,
+    instansi: Instansi | None = None,
+    kind: str | None = None,
+    status_open: bool | None = None,
+    codes: list[str] | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 200,
+) -> list[Inquiry]:
+    """Inquiries for the Open311 listing (callers show non-personal fields only)."""
+    qs = Inquiry.objects.all()
+    if codes is not None:
+        qs = qs.filter(tracking_code__in=[normalize_tracking_code(c) for c in codes])
+    if instansi is not None:
+        qs = qs.filter(instansi=instansi)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status_open is True:
+        qs = qs.exclude(status=Inquiry.Status.CLOSED)
+    elif status_open is False:
+        qs = qs.filter(status=Inquiry.Status.CLOSED)
+    if start:
+        qs = qs.filter(created_at__gte=start)
+    if end:
+        qs = qs.filter(created_at__lt=end)
+    return list(_with_referrals(qs).order_by("-created_at", "-id")[:limit])
+
+
+def topic_suggestions(*, instansi: Instansi, prefix: str = "", limit: int = 20) -> list[str]:
+    """Topics this instansi used before, most used first (suggestions when tagging)."""
+    counts: Counter[str] = Counter()
+    rows = (
+        Inquiry.objects.filter(instansi=instansi)
+        .exclude(topics=[])
+        .values_list("topics", flat=True)[:2000]
+    )
+    for topics in rows:
+        counts.update(topics)
+    prefix = prefix.strip().lstrip("#").lower()
+    return [t for t, _ in counts.most_common() if t.startswith(prefix)][:limit]
+
+
+def notification_list_pending() -> QuerySet[Notification]:
+    return Notification.objects.filter(sent_at__isnull=True).order_by("created_at")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * share
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def _as_datetime(value: date | datetime) -> datetime:
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    return timezone.make_aware(datetime(value.year, value.month, value.day))
+
+
+def inquiry_stats(*, instansi: Instansi, start: date | datetime, end: date | datetime) -> dict:
+    """Figures of one instansi for [start, end), read by the evaluation (KoBar Pasal 16–17).
+
+    Response times are those of referrals addressed to the instansi (the 24-hour clock of
+    Lampiran B step 4): hours from request to answer or decline. A referral counts against the
+    SLA share once it was answered or its deadline passed.
+    """
+    start, end = _as_datetime(start), _as_datetime(end)
+    now = timezone.now()
+    received = Inquiry.objects.filter(instansi=instansi, created_at__gte=start, created_at__lt=end)
+    by_kind = {kind: 0 for kind in Inquiry.Kind.values}
+    for row in received.values("kind").annotate(n=Count("id")):
+        by_kind[row["kind"]] = row["n"]
+    referrals_in = list(
+        Referral.objects.filter(
+            to_instansi=instansi, requested_at__gte=start, requested_at__lt=end
+        ).values("status", "requested_at", "due_at", "answered_at")
+    )
+    referrals_sent = Referral.objects.filter(
+        from_instansi=instansi, requested_at__gte=start, requested_at__lt=end
+    ).count()
+    hours = [
+        (r["answered_at"] - r["requested_at"]).total_seconds() / 3600
+        for r in referrals_in
+        if r["answered_at"] is not None
+    ]
+    judged = [r for r in referrals_in if r["answered_at"] is not None or r["due_at"] <= now]
+    within = [r for r in judged if r["answered_at"] is not None and r["answered_at"] <= r["due_at"]]
+    median = statistics.median(hours) if hours else None
+    p90 = _percentile(hours, 0.9)
+    return {
+        "received": sum(by_kind.values()),
+        "by_kind": by_kind,
+        "comments": by_kind[Inquiry.Kind.KOMENTAR],
+        "referrals_sent": referrals_sent,
+        "referrals_received": len(referrals_in),
+        "referrals_answered": sum(
+            1 for r in referrals_in if r["status"] == Referral.Status.ANSWERED
+        ),
+        "answered_within_sla_share": (len(within) / len(judged)) if judged else None,
+        "median_response_hours": round(median, 2) if median is not None else None,
+        "p90_response_hours": round(p90, 2) if p90 is not None else None,
+        "overdue_open": sum(
+            1 for r in referrals_in if r["status"] == Referral.Status.PENDING and r["due_at"] <= now
+        ),
+    }
+
+
+def feedback_summary(*, instansi: Instansi, start: date, end: date) -> dict:
+    """Pasal 9h–i: input of one instansi in [start, end) analysed as feedback.
+
+    Returns counts by kind, topic and channel, the monthly trend, the change against the
+    previous period of equal length, notable items (criticism and suggestions on the most
+    frequent topics, newest first; no personal data) and the pejabat's recommendations.
+    """
+    start_dt, end_dt = _as_datetime(start), _as_datetime(end)
+    qs = Inquiry.objects.filter(instansi=instansi, created_at__gte=start_dt, created_at__lt=end_dt)
+    by_kind = {kind: 0 for kind in Inquiry.Kind.values}
+    for row in qs.values("kind").annotate(n=Count("id")):
+        by_kind[row["kind"]] = row["n"]
+    by_channel = {
+        row["channel"]: row["n"]
+        for row in qs.values("channel").annotate(n=Count("id")).order_by("-n", "channel")
+    }
+    topic_counts: Counter[str] = Counter()
+    for topics in qs.exclude(topics=[]).values_list("topics", flat=True):
+        topic_counts.update(topics)
+    by_month = {
+        f"{row['month']:%Y-%m}": row["n"]
+        for row in qs.annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    }
+    total = sum(by_kind.values())
+    length = end_dt - start_dt
+    previous = Inquiry.objects.filter(
+        instansi=instansi, created_at__gte=start_dt - length, created_at__lt=start_dt
+    ).count()
+    top_topics = [t for t, _ in topic_counts.most_common(3)]
+    notable_qs = qs.filter(kind__in=[Inquiry.Kind.KRITIK, Inquiry.Kind.SARAN])
+    if top_topics:
+        notable_qs = notable_qs.filter(topics__overlap=top_topics)
+    notable = [
+        {
+            "id": i.pk,
+            "kind": i.kind,
+            "kind_label": i.get_kind_display(),
+            "created_at": i.created_at,
+            "topics": i.topics,
+            "excerpt": i.body[:200],
+            "status": i.status,
+        }
+        for i in notable_qs.order_by("-created_at")[:10]
+    ]
+    recommendations = [
+        {
+            "period_start": r.period_start,
+            "period_end": r.period_end,
+            "findings": r.findings,
+            "recommendations": r.recommendations,
+            "follow_up": r.follow_up,
+            "recorded_by_name": r.recorded_by_name,
+            "recorded_at": r.recorded_at,
+        }
+        for r in FeedbackRecommendation.objects.filter(
+            instansi=instansi, period_start__lt=_date(end), period_end__gt=_date(start)
+        ).order_by("period_start")
+    ]
+    return {
+        "total": total,
+        "by_kind": by_kind,
+        "by_topic": dict(topic_counts.most_common()),
+        "by_channel": by_channel,
+        "by_month": by_month,
+        "previous_period_total": previous,
+        "trend": (total - previous) / previous if previous else None,
+        "notable": notable,
+        "recommendations": recommendations,
+    }
+
+
+def _date(value: date | datetime) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def feedback_recommendation_get(
+    *, instansi: Instansi, period_start: date, period_end: date
+) -> FeedbackRecommendation | None:
+    return FeedbackRecommendation.objects.filter(
+        instansi=instansi, period_start=period_start, period_end=period_end
+    ).first()
+
+
+def sla_badge(referral: Referral, now: datetime | None = None) -> dict:
+    """How a referral stands against its deadline, for the admin's badges."""
+    now = now or timezone.now()
+    if referral.status == Referral.Status.ANSWERED:
+        in_time = referral.answered_at and referral.answered_at <= referral.due_at
+        return {
+            "label": "Tepat waktu" if in_time else "Dijawab terlambat",
+            "tone": "good" if in_time else "warning",
+        }
+    if referral.status == Referral.Status.DECLINED:
+        return {"label": "Ditolak", "tone": "info"}
+    if now >= referral.due_at:
+        late = now - referral.due_at
+        return {"label": f"Terlambat {_hours(late)}", "tone": "critical"}
+    left = referral.due_at - now
+    window = referral.due_at - referral.requested_at
+    tone = "warning" if left <= window * 0.25 else "info"
+    return {"label": f"Sisa {_hours(left)}", "tone": tone}
+
+
+def _hours(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} mnt"
+    return f"{minutes // 60} jam {minutes % 60} mnt"

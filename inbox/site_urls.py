@@ -1,0 +1,10 @@
+"""Site routes of the inbox on an instansi host (tracking; the form is an InquiryFormPage)."""
+
+from django.urls import path
+
+from . import public_views
+
+urlpatterns = [
+    path("lacak/", public_views.track, name="inbox-track"),
+    path("lacak/<str:code>/", public_views.track_detail, name="inbox-track-detail"),
+]

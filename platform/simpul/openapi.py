@@ -1,0 +1,63 @@
+"""OpenAPI generation hooks: the published schema is the instansi API under /api/v1/ only."""
+
+
+def only_api_v1(endpoints):
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
+ERROR_RESPONSES = {
+    "400": "Masukan tidak sah: pesan per kolom atau `detail`.",
+    "401": "Tanpa token atau token tidak sah untuk instansi ini.",
+    "403": "Tidak berwenang atas sumber ini.",
+    "404": "Tidak ditemukan (atau milik instansi lain).",
+    "405": "Metode tidak diizinkan.",
+    "409": "Bertentangan dengan keadaan sumber saat ini.",
+    "415": "Jenis konten tidak didukung.",
+    "422": "Idempotency-Key dipakai ulang dengan isi yang berbeda.",
+    "429": "Terlalu banyak permintaan; coba lagi nanti.",
+}
+
+
+def add_error_responses(result, generator, request, public):
+    """Document the JSON errors the shared exception handler gives every operation.
+
+    Every API view raises domain errors that `tenants.api.exceptions` turns into 4xx JSON,
+    either `{"detail": "…"}` or `{"field": ["…"]}`; listing them once here keeps each
+    operation's documented statuses true without repeating them in every view.
+    """
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "description": "`detail` for the whole request, or one list of messages per field.",
+            "properties": {
+                "detail": {
+                    "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+                }
+            },
+            "additionalProperties": {
+                "oneOf": [
+                    {"type": "array", "items": {}},
+                    {"type": "string"},
+                    {"type": "object"},
+                ]
+            },
+        },
+    )
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, description in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    status,
+                    {
+                        "description": description,
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    },
+                )
+    return result

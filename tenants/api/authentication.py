@@ -1,0 +1,55 @@
+"""`Authorization: Token <key>`: an instansi's API token, valid only on that instansi's host."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from ..models import ApiToken, Instansi
+from ..services import hash_token_key
+
+
+@dataclass
+class ApiClient:
+    """The caller behind an API token: acts for its instansi, has no admin rights."""
+
+    token: ApiToken
+    instansi: Instansi
+
+    is_authenticated = True
+    is_anonymous = False
+    is_staff = False
+    is_superuser = False
+    is_active = True
+    pk = None
+
+    def __str__(self) -> str:
+        return f"API {self.instansi.display_name}: {self.token.name}"
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False
+
+
+class InstansiTokenAuthentication(authentication.TokenAuthentication):
+    keyword = "Token"
+
+    def authenticate_credentials(self, key):
+        token = (
+            ApiToken.objects.select_related("instansi")
+            .filter(key_hash=hash_token_key(key), revoked_at__isnull=True)
+            .first()
+        )
+        tenant = getattr(connection, "tenant", None)
+        # A token works only on its own instansi's host: elsewhere it is simply invalid.
+        if (
+            token is None
+            or getattr(tenant, "pk", None) != token.instansi_id
+            or not token.instansi.is_active
+        ):
+            raise exceptions.AuthenticationFailed("Token tidak sah untuk instansi ini.")
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return ApiClient(token=token, instansi=token.instansi), token

@@ -1,0 +1,367 @@
+"""Writes on instansi: provisioning by cloning the template schema, archiving, access, API tokens."""
+
+import hashlib
+import re
+import secrets
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import DatabaseError, OperationalError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+
+from .audit import audit_record
+from .errors import Conflict, NotFound, SimpulError
+from .hosts import forget_hosts
+from .models import ApiToken, Domain, Instansi
+
+SLUG_RE = re.compile(r"^[a-z][a-z0-9]{1,29}$")
+RESERVED_SLUGS = frozenset(
+    {
+        "public",
+        "information_schema",
+        "www",
+        "api",
+        "admin",
+        "static",
+        "media",
+        "mail",
+        "portal",
+        "console",
+        "open311",
+        "healthz",
+        "template",
+        "default",
+        "test",
+        "localhost",
+        "simpul",
+        settings.SIMPUL_TEMPLATE_SCHEMA,
+    }
+)
+# Serialises provisioning: django-tenants recreates its clone function on every call.
+_PROVISION_LOCK = 7_263_001
+
+
+@dataclass(frozen=True)
+class ProvisionResult:
+    instansi: Instansi
+    admin_username: str
+    admin_password: str | None  # set only when generated here, to be shown once
+    seconds: float
+
+    @property
+    def url(self) -> str:
+        return instansi_url(self.instansi)
+
+
+def instansi_url(instansi: Instansi, path: str = "/") -> str:
+    port = settings.SIMPUL_PUBLIC_PORT
+    host = f"{instansi.schema_name}.{settings.SIMPUL_BASE_DOMAIN}"
+    netloc = f"{host}:{port}" if port and port not in {"80", "443"} else host
+    return f"{settings.SIMPUL_PUBLIC_SCHEME}://{netloc}{path}"
+
+
+def _check_database() -> None:
+    try:
+        connection.ensure_connection()
+    except OperationalError as exc:
+        first_line = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        )
+        raise SimpulError(f"Basis data tidak dapat dihubungi: {first_line}") from exc
+
+
+def validate_slug(slug: str) -> str:
+    slug = (slug or "").strip()
+    if not SLUG_RE.match(slug):
+        raise SimpulError(
+            "Slug harus 2–30 karakter, diawali huruf kecil, hanya huruf kecil dan angka "
+            f"(contoh: dinkes). Diterima: {slug!r}.",
+            field="slug",
+        )
+    if slug in RESERVED_SLUGS or slug.startswith("pg"):
+        raise SimpulError(f"Slug {slug!r} dicadangkan oleh sistem; pilih yang lain.", field="slug")
+    return slug
+
+
+# The template only moves forward (migrate) and this process's code does not change, so once
+# the template is found current it stays current for the life of the process.
+_template_current = False
+
+
+def template_pending_migrations(schema_name: str | None = None) -> list[str]:
+    """Migrations the clone template lacks (empty when it is up to date)."""
+    global _template_current
+    schema_name = schema_name or settings.SIMPUL_TEMPLATE_SCHEMA
+    if _template_current and schema_name == settings.SIMPUL_TEMPLATE_SCHEMA:
+        return []
+    with schema_context(schema_name):
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    pending = [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+    if not pending and schema_name == settings.SIMPUL_TEMPLATE_SCHEMA:
+        _template_current = True
+    return pending
+
+
+def template_ensure() -> Instansi:
+    """The template schema's row, created (and fully migrated) the first time it is needed."""
+    template = Instansi.objects.filter(schema_name=settings.SIMPUL_TEMPLATE_SCHEMA).first()
+    if template is None:
+        template = Instansi(
+            schema_name=settings.SIMPUL_TEMPLATE_SCHEMA,
+            name="Templat skema instansi",
+            is_template=True,
+            is_active=False,
+        )
+        # No base to clone from yet: django-tenants creates the schema and runs migrations.
+        template.save(verbosity=0)
+    return template
+
+
+def _check_template() -> None:
+    template_ensure()
+    if not schema_exists(settings.SIMPUL_TEMPLATE_SCHEMA):
+        raise SimpulError("Skema templat hilang; jalankan `python manage.py migrate_schemas`.")
+    pending = template_pending_migrations()
+    if pending:
+        raise SimpulError(
+            f"Skema templat tertinggal {len(pending)} migrasi (mis. {pending[0]}); "
+            "jalankan `python manage.py migrate_schemas` lalu ulangi."
+        )
+
+
+def _validate_new_instansi(slug: str, name: str, kind: str, admin_email: str) -> None:
+    if not (name or "").strip():
+        raise SimpulError("Nama instansi wajib diisi.", field="name")
+    if len(name) > 200:
+        raise SimpulError("Nama instansi paling panjang 200 karakter.", field="name")
+    if kind not in Instansi.Kind.values:
+        raise SimpulError(
+            f"Jenis {kind!r} tidak dikenal; pilih salah satu: {', '.join(Instansi.Kind.values)}.",
+            field="kind",
+        )
+    if admin_email:
+        try:
+            validate_email(admin_email)
+        except ValidationError as exc:
+            raise SimpulError(
+                f"Alamat e-mail admin tidak sah: {admin_email!r}.", field="admin_email"
+            ) from exc
+    if Instansi.objects.filter(schema_name=slug).exists() or schema_exists(slug):
+        raise Conflict(f"Instansi dengan slug {slug!r} sudah ada.", field="slug")
+    if Domain.objects.filter(domain=f"{slug}.{settings.SIMPUL_BASE_DOMAIN}").exists():
+        raise Conflict(f"Domain {slug}.{settings.SIMPUL_BASE_DOMAIN} sudah dipakai.", field="slug")
+
+
+def _create_admin(*, email: str, password: str | None, name: str) -> tuple[str, str | None]:
+    User = get_user_model()
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    else:
+        try:
+            validate_password(password)
+        except ValidationError as exc:
+            raise SimpulError(
+                "Kata sandi admin terlalu lemah: " + " ".join(exc.messages), field="admin_password"
+            ) from exc
+    user = User.objects.create_superuser(
+        username="admin",
+        email=email or "",
+        password=password,
+        first_name="Admin",
+        last_name=name[:150],
+    )
+    return user.get_username(), generated
+
+
+def instansi_provision(
+    *,
+    slug: str,
+    name: str,
+    short_name: str = "",
+    kind: str = Instansi.Kind.INSTANSI,
+    admin_email: str = "",
+    admin_password: str | None = None,
+    actor=None,
+) -> ProvisionResult:
+    """Create an instansi: schema cloned from the template, domain, Wagtail site, groups, admin.
+
+    All or nothing: PostgreSQL DDL is transactional, so a failure anywhere leaves no schema,
+    no row and no domain behind.
+    """
+    started = time.perf_counter()
+    slug = validate_slug(slug)
+    name = (name or "").strip()
+    _check_database()
+    # Callable from a request of another instansi (Diskominfo's console): django-tenants creates
+    # tenants only from the public schema, and the caller's schema is restored afterwards.
+    with schema_context(get_public_schema_name()):
+        result = _provision(
+            slug=slug,
+            name=name,
+            short_name=short_name,
+            kind=kind,
+            admin_email=admin_email,
+            admin_password=admin_password,
+            actor=actor,
+        )
+    forget_hosts()
+    return ProvisionResult(result[0], result[1], result[2], time.perf_counter() - started)
+
+
+def _provision(*, slug, name, short_name, kind, admin_email, admin_password, actor):
+    try:
+        _check_template()
+        with transaction.atomic():
+            cursor = connection.cursor()
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PROVISION_LOCK])
+            _validate_new_instansi(slug, name, kind, admin_email)
+            instansi = Instansi(
+                schema_name=slug, name=name, short_name=(short_name or "").strip()[:60], kind=kind
+            )
+            instansi.save(verbosity=0)
+            Domain.objects.create(
+                domain=f"{slug}.{settings.SIMPUL_BASE_DOMAIN}", tenant=instansi, is_primary=True
+            )
+            with schema_context(slug):
+                username, generated = _create_admin(
+                    email=admin_email, password=admin_password, name=name
+                )
+                admin = get_user_model().objects.get(username=username)
+                for step in settings.SIMPUL_PROVISIONING_STEPS:
+                    import_string(step)(instansi, admin)
+            audit_record(
+                actor=actor,
+                action="instansi.provision",
+                obj=instansi,
+                instansi=instansi,
+                summary=f"Instansi {name} ({slug}) dibuat",
+                after={"name": name, "kind": kind, "slug": slug},
+            )
+    except DatabaseError as exc:
+        first_line = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+        raise SimpulError(f"Gagal membuat instansi {slug!r}: {first_line}") from exc
+    return instansi, username, generated
+
+
+@transaction.atomic
+def instansi_archive(*, slug: str, actor=None) -> Instansi:
+    """Stop serving an instansi; its schema, data and media stay (deprovisioning without loss)."""
+    instansi = Instansi.objects.served().select_for_update().filter(schema_name=slug).first()
+    if instansi is None:
+        raise NotFound(f"Instansi {slug!r} tidak ditemukan.", field="slug")
+    if not instansi.is_active:
+        raise Conflict(f"Instansi {slug!r} sudah diarsipkan.")
+    instansi.is_active = False
+    instansi.archived_at = timezone.now()
+    instansi.save(update_fields=["is_active", "archived_at"])
+    audit_record(
+        actor=actor,
+        action="instansi.archive",
+        obj=instansi,
+        instansi=instansi,
+        before={"is_active": True},
+        after={"is_active": False},
+    )
+    forget_hosts()  # local cache only; other processes follow within its TTL
+    return instansi
+
+
+@transaction.atomic
+def instansi_restore(*, slug: str, actor=None) -> Instansi:
+    instansi = Instansi.objects.served().select_for_update().filter(schema_name=slug).first()
+    if instansi is None:
+        raise NotFound(f"Instansi {slug!r} tidak ditemukan.", field="slug")
+    instansi.is_active = True
+    instansi.archived_at = None
+    instansi.save(update_fields=["is_active", "archived_at"])
+    audit_record(
+        actor=actor,
+        action="instansi.restore",
+        obj=instansi,
+        instansi=instansi,
+        before={"is_active": False},
+        after={"is_active": True},
+    )
+    forget_hosts()  # local cache only; other processes follow within its TTL
+    return instansi
+
+
+def instansi_reset_admin(*, slug: str, actor=None) -> str:
+    """Give the instansi's `admin` user a new password (returned once) and unlock it."""
+    instansi = Instansi.objects.served().filter(schema_name=slug).first()
+    if instansi is None:
+        raise NotFound(f"Instansi {slug!r} tidak ditemukan.", field="slug")
+    password = secrets.token_urlsafe(12)
+    with transaction.atomic(), schema_context(slug):
+        User = get_user_model()
+        user = User.objects.filter(username="admin").first()
+        if user is None:
+            user = User(username="admin", is_staff=True, is_superuser=True)
+        user.set_password(password)
+        user.is_active = True
+        user.save()
+        audit_record(
+            actor=actor,
+            action="instansi.reset_admin",
+            obj=instansi,
+            instansi=instansi,
+            summary="Akses admin diterbitkan ulang",
+        )
+    return password
+
+
+# --- API tokens --------------------------------------------------------------------------------
+
+
+def hash_token_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, instansi: Instansi, name: str, actor=None) -> tuple[ApiToken, str]:
+    """Make a token for `instansi`; the key is returned once and only its hash is stored."""
+    name = (name or "").strip()
+    if not name:
+        raise SimpulError("Nama token wajib diisi.", field="name")
+    key = f"smp_{instansi.schema_name}_{secrets.token_urlsafe(32)}"
+    token = ApiToken(
+        instansi=instansi,
+        name=name[:100],
+        prefix=key.split("_")[-1][:8],
+        key_hash=hash_token_key(key),
+        created_by_name=str(actor)
+        if actor is not None and getattr(actor, "is_authenticated", False)
+        else "",
+    )
+    token.full_clean()
+    token.save()
+    audit_record(
+        actor=actor,
+        action="api_token.create",
+        obj=token,
+        instansi=instansi,
+        summary=f"Token API {name} dibuat",
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, instansi: Instansi, token_id: int, actor=None) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(instansi=instansi, pk=token_id).first()
+    if token is None:
+        raise NotFound("Token tidak ditemukan.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoke", obj=token, instansi=instansi)
+    return token

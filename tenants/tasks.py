@@ -1,0 +1,25 @@
+"""Celery tasks of the tenants app."""
+
+import logging
+
+from celery import shared_task
+from django.db import connection
+
+logger = logging.getLogger("simpul.tenants")
+
+
+@shared_task
+def current_schema() -> str:
+    """The schema the task ran in: proves tasks follow the schema they were sent from."""
+    return connection.schema_name
+
+
+@shared_task
+def check_template_schema() -> list[str]:
+    """Log when the clone template lags behind the code's migrations (provisioning would refuse)."""
+    from .services import template_pending_migrations
+
+    pending = template_pending_migrations()
+    if pending:
+        logger.error("clone template lags %d migrations: run migrate_schemas", len(pending))
+    return pending
