@@ -1,4 +1,5 @@
-"""Project middleware: Content-Security-Policy per area, and a clean 503 when the database is down."""
+"""Project middleware: Content-Security-Policy per area, a clean 400 for API query strings
+PostgreSQL cannot store, and a clean 503 when the database is down."""
 
 import sys
 
@@ -32,6 +33,40 @@ class ContentSecurityPolicyMiddleware:
                 settings.SIMPUL_CSP_ADMIN if admin else settings.SIMPUL_CSP_PUBLIC
             )
         return response
+
+
+class NullCharacterGuardMiddleware:
+    """An API or Open311 request whose path or query string holds a NUL is refused with a 400.
+
+    PostgreSQL text cannot hold NUL, so such a value reaching a filter would fail in the
+    database as a 500. Serializer fields already refuse NUL in bodies; this covers every path
+    and query parameter of every API operation in one place, in each API's own error format.
+    Public pages clean their own parameters (cms.params), so a citizen's pasted search still
+    finds something.
+    """
+
+    message = "Alamat atau parameternya berisi karakter yang tidak diizinkan (NUL)."
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_api_path(request.path) and self.holds_nul(request):
+            from django.http import JsonResponse
+
+            if request.path.startswith("/open311/"):  # GeoReport v2 errors are a list
+                return JsonResponse(
+                    [{"code": 400, "description": self.message}], safe=False, status=400
+                )
+            return JsonResponse({"detail": self.message}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def holds_nul(request) -> bool:
+        return "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        )
 
 
 def _mark_database_unavailable(sender, request=None, **kwargs) -> None:

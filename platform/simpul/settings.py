@@ -129,6 +129,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simpul.middleware.ContentSecurityPolicyMiddleware",
+    # Before sessions and views: a NUL in an API query string is a 400, never a database error.
+    "simpul.middleware.NullCharacterGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "simpul.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -335,6 +337,10 @@ REST_FRAMEWORK = {
         "inquiry": env.str("SIMPUL_THROTTLE_INQUIRY", default="20/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # How many proxies in front of the app set X-Forwarded-For (nginx in the deploy stack: 1).
+    # 0 trusts only the socket's address, so a client cannot pick its own identity for the
+    # rate limits by sending the header itself. inbox.ratelimit uses the same rule.
+    "NUM_PROXIES": env.int("SIMPUL_NUM_PROXIES", default=0),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Simpul API",
@@ -417,6 +423,8 @@ EMAIL_BACKEND = env.str(
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"simpul@{SIMPUL_BASE_DOMAIN}")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# A hung mail server must not hold a worker forever: the send fails and the task retries.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 LOGGING = {
     "version": 1,

@@ -158,3 +158,38 @@ def test_demo_step_is_idempotent_and_fills_each_state():
         )
     )
     assert {"dibalas", "dirujuk", "dijawab"} <= statuses
+
+
+@override_settings(SIMPUL_INQUIRY_FORM_LIMIT_PER_HOUR=2)
+def test_rate_limit_behind_one_proxy_counts_the_forwarded_client_not_a_spoofed_header(
+    form_url, settings
+):
+    """Behind nginx every request comes from nginx's address: the limit must count the client
+    nginx names, and a client cannot escape it by sending its own X-Forwarded-For."""
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    client = tenant_client("humas")
+    proxy, citizen, neighbour = random_ip(), random_ip(), random_ip()
+    for n in range(2):
+        spoofed = f"{random_ip()}, {citizen}"  # the client's made-up entry, then nginx's
+        r = client.post(
+            form_url,
+            {**GOOD, "body": f"Lewat proxy {n}"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=spoofed,
+        )
+        assert r.status_code == 302
+    r = client.post(
+        form_url,
+        {**GOOD, "body": "Lewat proxy 3"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=f"{random_ip()}, {citizen}",
+    )
+    assert r.status_code == 400 and "Terlalu banyak pesan" in r.content.decode()
+    # another citizen behind the same proxy is not affected
+    r = client.post(
+        form_url,
+        {**GOOD, "body": "Tetangga lewat proxy"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=neighbour,
+    )
+    assert r.status_code == 302

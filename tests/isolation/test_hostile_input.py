@@ -106,3 +106,26 @@ def test_searches_and_lookups_reflect_input_escaped(slug, path, payload):
 def test_random_text_never_breaks_the_form(body, name):
     response = _post_inquiry(tenant_client(None), body, name=name)
     assert response.status_code in (200, 302, 400), response.status_code
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/inquiries/?topic=a%00b&kind=saran", "/api/v1/inquiries/?to%00pic=x"]
+)
+def test_a_nul_in_an_api_query_is_a_json_400(path):
+    from tenants.models import Instansi
+    from tenants.services import api_token_create
+
+    _, key = api_token_create(instansi=Instansi.objects.get(schema_name="humas"), name="nul")
+    response = tenant_client("humas").get(path, HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 400
+    assert "karakter" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/open311/v2/requests.json?service_request_id=a%00b", "/open311/v2/requests/a%00b.json"],
+)
+def test_a_nul_in_an_open311_request_is_a_georeport_400(path):
+    response = tenant_client(None).get(path)
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
