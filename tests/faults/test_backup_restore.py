@@ -274,8 +274,15 @@ def test_restore_into_fresh_database_serves_the_site(archive, tmp_path):
                 [slug],
             )
             assert cursor.fetchone()[0] == 3
-            cursor.execute(f'SELECT count(*) FROM "{slug}".wagtailcore_page')  # noqa: S608
-            assert cursor.fetchone()[0] == manifest["counts"]["tenant_tables"]["wagtailcore_page"]
+            # every table of the schema holds what the original held: the site, the users,
+            # the registry (decrees, accounts, appointments) and the SOP alike
+            tables = manifest["counts"]["tenant_tables"]
+            for table in ("wagtailcore_page", "sop_sop", "sop_sopstep"):
+                assert tables[table] > 0, table
+            assert any(t.startswith("registry_") and n > 0 for t, n in tables.items())
+            for table, expected in tables.items():
+                cursor.execute(f'SELECT count(*) FROM "{slug}"."{table}"')  # noqa: S608
+                assert cursor.fetchone()[0] == expected, table
             cursor.execute("SELECT domain FROM tenants_domain")
             assert cursor.fetchall() == [(f"{slug}.localhost",)]
         conn.close()
