@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from ..models import AccountDirectoryEntry, Instansi, RegistryReminder
 from .models import Appointment, AudienceFigure, DecreeItem, OfficialAccount, SuratKeputusan
-from .platforms import PLATFORM_BY_CODE, UrlError, normalize_handle, normalize_url
+from .platforms import (
+    PLATFORM_BY_CODE,
+    UrlError,
+    handle_from_url,
+    normalize_handle,
+    normalize_url,
+    platform_for_url,
+)
 
 
 def official_account_list_active() -> QuerySet[OfficialAccount]:
@@ -138,6 +145,9 @@ class Verification:
     status: str
     query: str
     entry: AccountDirectoryEntry | None = None
+    # True when the address itself is not in the directory but names a listed account's
+    # platform and handle (a post, or another spelling of the profile address).
+    by_handle: bool = False
 
     OFFICIAL = "resmi"
     RETIRED = "dihentikan"
@@ -155,8 +165,13 @@ class Verification:
                 f"{self.query} tidak terdaftar sebagai akun resmi instansi mana pun di "
                 "kabupaten ini. Berhati-hatilah terhadap akun yang mengatasnamakan instansi."
             )
+        via = (
+            f"Alamat {self.query} menunjuk akun {e.platform_label} @{e.handle} ({e.url}). "
+            if self.by_handle
+            else ""
+        )
         if self.official:
-            text = (
+            text = via + (
                 f"{e.url} adalah akun resmi {e.instansi.name} sejak {e.active_since:%d-%m-%Y}, "
                 f"ditetapkan dengan SK {e.decree_number} tanggal {e.decree_date:%d-%m-%Y}."
             )
@@ -165,7 +180,7 @@ class Verification:
             return text
         ended = f" pada {e.retired_on:%d-%m-%Y}" if e.retired_on else ""
         by = f" oleh SK {e.retired_decree_number}" if e.retired_decree_number else ""
-        return (
+        return via + (
             f"{e.url} dahulu akun resmi {e.instansi.name}, tetapi sudah dihentikan{ended}{by}; "
             "akun ini tidak lagi mewakili instansi."
         )
@@ -208,14 +223,21 @@ class Verification:
 def account_verify(*, url: str = "", platform: str = "", handle: str = "") -> Verification:
     """Look an address (or platform + handle) up in the regency-wide directory.
 
+    An address with no row of its own (a post, `youtube.com/c/x` for `youtube.com/@x`) is
+    looked up by the platform and handle it names, as the registry itself derives them.
     Raises UrlError (message for the user) for missing or malformed input.
     """
     entries = AccountDirectoryEntry.objects.select_related("instansi").filter(
         instansi__is_active=True, instansi__is_template=False
     )
+    by_handle = False
     if url:
         query = normalize_url(url)
-        entries = entries.filter(url=query)
+        entry = _preferred_entry(entries.filter(url=query))
+        spec, url_handle = platform_for_url(query), handle_from_url(query)
+        if entry is None and spec is not None and url_handle:
+            entry = _preferred_entry(entries.filter(platform=spec.code, handle=url_handle))
+            by_handle = entry is not None
     elif platform or handle:
         if platform not in PLATFORM_BY_CODE:
             raise UrlError(
@@ -228,16 +250,22 @@ def account_verify(*, url: str = "", platform: str = "", handle: str = "") -> Ve
         if not handle:
             raise UrlError("Parameter handle wajib diisi bersama platform.")
         query = f"{PLATFORM_BY_CODE[platform].label} @{handle}"
-        entries = entries.filter(platform=platform, handle=handle)
+        entry = _preferred_entry(entries.filter(platform=platform, handle=handle))
     else:
         raise UrlError("Isi alamat (url) akun, atau platform dan handle-nya.")
-    # Prefer the active row; otherwise the most recently retired one.
-    entry = entries.order_by("status", "-retired_on", "-updated_at").first()
     if entry is None:
         return Verification(Verification.UNKNOWN, query)
-    if entry.status == AccountDirectoryEntry.Status.ACTIVE:
-        return Verification(Verification.OFFICIAL, query, entry)
-    return Verification(Verification.RETIRED, query, entry)
+    status = (
+        Verification.OFFICIAL
+        if entry.status == AccountDirectoryEntry.Status.ACTIVE
+        else Verification.RETIRED
+    )
+    return Verification(status, query, entry, by_handle=by_handle)
+
+
+def _preferred_entry(entries: QuerySet[AccountDirectoryEntry]) -> AccountDirectoryEntry | None:
+    """The active row if there is one; otherwise the most recently retired one."""
+    return entries.order_by("status", "-retired_on", "-updated_at").first()
 
 
 def directory_list_for_instansi(*, instansi: Instansi) -> QuerySet[AccountDirectoryEntry]:

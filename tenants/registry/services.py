@@ -10,7 +10,9 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -41,6 +43,8 @@ DECREE_FIELDS = (
     "effective_date",
 )
 CSV_MAX_ROWS = 5000
+# The files stored by the writes in progress, one list per active guard (innermost last).
+_STORED_FILES: ContextVar[tuple[list, ...]] = ContextVar("registry_stored_files", default=())
 
 
 def _instansi() -> Instansi:
@@ -216,6 +220,43 @@ def _clean_decree_fields(fields: dict[str, Any], *, exclude_pk: int | None = Non
     return fields
 
 
+@contextmanager
+def _stored_files_removed_on_failure() -> Iterator[None]:
+    """Delete the files stored inside the block again when the block fails.
+
+    Wraps a write outside its transaction, so a failure at commit removes them too, and
+    nested writes (decree_replace creating its SK) report to every guard around them. A
+    caller's own transaction that rolls back after the write returned is beyond its reach.
+    """
+    stored: list = []
+    token = _STORED_FILES.set((*_STORED_FILES.get(), stored))
+    try:
+        yield
+    except BaseException:
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
+        raise
+    finally:
+        _STORED_FILES.reset(token)
+
+
+def _store_pdf(decree: SuratKeputusan, pdf) -> None:
+    """Write the SK's PDF into the instansi's media, once every other check has passed."""
+    decree.pdf.save(_pdf_name(decree.number), pdf, save=False)
+    for stored in _STORED_FILES.get():
+        stored.append(decree.pdf)
+
+
+def _save_decree(decree: SuratKeputusan) -> None:
+    try:
+        with transaction.atomic():
+            decree.save()
+    except IntegrityError:
+        # Another save of the same number committed between our check and our write.
+        raise Conflict(f"SK nomor {decree.number} sudah tercatat.", field="number") from None
+
+
+@_stored_files_removed_on_failure()
 @transaction.atomic
 def decree_create(
     *,
@@ -229,7 +270,10 @@ def decree_create(
     pdf,
     subject: str = SuratKeputusan.Subject.ACCOUNTS,
 ) -> SuratKeputusan:
-    """Record a new SK (status berlaku) with its signed PDF, stored in the instansi's media."""
+    """Record a new SK (status berlaku) with its signed PDF, stored in the instansi's media.
+
+    A failed create leaves no file behind.
+    """
     _instansi()
     fields = _clean_decree_fields(
         {
@@ -244,9 +288,9 @@ def decree_create(
     )
     validate_pdf(pdf)
     decree = SuratKeputusan(**fields)
-    decree.pdf.save(_pdf_name(fields["number"]), pdf, save=False)
-    _full_clean(decree)
-    decree.save()
+    _full_clean(decree, exclude=["pdf"])
+    _store_pdf(decree, pdf)
+    _save_decree(decree)
     _audit(
         actor,
         "registry.decree.create",
@@ -263,9 +307,13 @@ def _pdf_name(number: str) -> str:
     return f"sk-{stem}.pdf"
 
 
+@_stored_files_removed_on_failure()
 @transaction.atomic
 def decree_update(*, actor, decree: SuratKeputusan, pdf=None, **changes: Any) -> SuratKeputusan:
-    """Correct an SK's details (not its status) and, optionally, its PDF."""
+    """Correct an SK's details (not its status) and, optionally, its PDF.
+
+    A failed update stores no new file (the SK keeps its previous PDF).
+    """
     instansi = _instansi()
     decree = SuratKeputusan.objects.select_for_update().get(pk=decree.pk)
     unknown = set(changes) - set(DECREE_FIELDS)
@@ -279,9 +327,10 @@ def decree_update(*, actor, decree: SuratKeputusan, pdf=None, **changes: Any) ->
         setattr(decree, name, value)
     if pdf is not None:
         validate_pdf(pdf)
-        decree.pdf.save(_pdf_name(decree.number), pdf, save=False)
-    _full_clean(decree)
-    decree.save()
+    _full_clean(decree, exclude=["pdf"])
+    if pdf is not None:
+        _store_pdf(decree, pdf)
+    _save_decree(decree)
     _audit(
         actor,
         "registry.decree.update",
@@ -313,6 +362,7 @@ def _record_decree_effect(decree, kind, obj, effect, action: str, before: dict, 
     )
 
 
+@_stored_files_removed_on_failure()
 @transaction.atomic
 def decree_replace(
     *,
@@ -332,6 +382,7 @@ def decree_replace(
 
     Nothing is deleted: the old SK stays readable (status diganti, pointing at the new one),
     ended accounts are retired by the new SK, and every effect is a DecreeItem of the new SK.
+    A replacement that fails after storing the new SK's PDF removes that file again.
     """
     instansi = _instansi()
     old = SuratKeputusan.objects.select_for_update().filter(pk=decree.pk).first()

@@ -64,8 +64,11 @@ def validate_nip(nip: str, *, field: str = "nip", today: dt.date | None = None) 
     return nip
 
 
-def validate_pdf(upload: IO[bytes] | None, *, field: str = "pdf") -> None:
-    """The file is a real, readable PDF of at most PDF_MAX_BYTES (checked by content)."""
+def validate_pdf(upload: IO[bytes] | None, *, field: str = "pdf") -> int:
+    """The file is a real, readable PDF of at most PDF_MAX_BYTES (checked by content).
+
+    Returns its page count; the file is left at its start, ready to be stored whole.
+    """
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -108,3 +111,4 @@ def validate_pdf(upload: IO[bytes] | None, *, field: str = "pdf") -> None:
         upload.seek(0)
     if pages < 1:
         raise SimpulError("Berkas SK tidak memuat satu halaman pun.", field=field)
+    return pages

@@ -80,9 +80,39 @@ def test_other_instansi_sees_none_of_it_with_its_own_token(humas_registry):
     assert response.status_code == 404
 
 
+def _registry_api_operations(pk: int) -> list[tuple[str, str]]:
+    """(method, path) of every operation the instansi registry API routes (tenants/api/urls.py)."""
+    from tenants.api.urls import urlpatterns
+
+    operations = []
+    for pattern in urlpatterns:
+        path = "/api/v1/" + str(pattern.pattern).replace("<int:pk>", str(pk))
+        view = pattern.callback.view_class
+        for method in ("get", "post", "put", "patch", "delete"):
+            if hasattr(view, method):
+                operations.append((method, path))
+    return operations
+
+
 def test_anonymous_gets_nothing_from_the_registry_api(humas_registry):
+    from tenants.registry.models import AudienceFigure
+
     client = tenant_client("humas")
-    assert client.get("/api/v1/registry/appointments/").status_code in (401, 403)
+    operations = _registry_api_operations(humas_registry["decree"].pk)
+    # decrees (list, detail, PDF), accounts, appointments and the audience record, at least.
+    assert len(operations) >= 6 and ("post", "/api/v1/registry/audience/") in operations
+    body = {"account": humas_registry["account"].pk, "month": "2026-02", "followers": 5}
+    for method, path in operations:
+        if method == "get":
+            response = client.get(path)
+        else:
+            response = getattr(client, method)(path, body, content_type="application/json")
+        assert response.status_code in (401, 403), (method, path, response.status_code)
+        content = response.content
+        assert b"RAHASIA" not in content and b"%PDF-" not in content, (method, path)
+        assert b"humasisolasi" not in content and PETUGAS_NIP.encode() not in content
+    with schema_context("humas"):
+        assert not AudienceFigure.objects.exists()
 
 
 def test_admin_session_of_one_instansi_is_nothing_on_another(humas_registry):

@@ -163,3 +163,75 @@ def test_akun_resmi_page_query_count_is_constant(db, django_assert_max_num_queri
 def test_verify_api_query_count_is_constant(registry, portal_client, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         portal_client.get(VERIFY_API, {"url": "instagram.com/humasresmi"})
+
+
+# --- an address that is not the account's own: a post, or another spelling of the profile -----
+
+
+@pytest.fixture
+def channels(registry):
+    """humas also runs a YouTube channel (youtube.com/@humaskobar) and an X account."""
+    with schema_context("humas"):
+        youtube = make_account(registry["decree"], url="https://youtube.com/@HumasKobar")
+        x = make_account(registry["decree"], url="https://twitter.com/HumasX")
+    return {**registry, "youtube": youtube, "x": x}
+
+
+@pytest.mark.parametrize(
+    "url,account_url",
+    [
+        ("https://www.youtube.com/c/HumasKobar", "https://youtube.com/@humaskobar"),
+        ("https://m.youtube.com/user/humaskobar/videos", "https://youtube.com/@humaskobar"),
+        ("https://x.com/humas_x/status/1", None),  # another handle: not the account
+        ("https://x.com/HumasX/status/1", "https://x.com/humasx"),
+        ("https://twitter.com/humasx/status/17?s=20", "https://x.com/humasx"),
+        ("instagram.com/humasresmi/reels", "https://instagram.com/humasresmi"),
+    ],
+)
+def test_api_matches_a_post_or_variant_address_by_its_handle(
+    channels, portal_client, url, account_url
+):
+    response = portal_client.get(VERIFY_API, {"url": url})
+    assert response.status_code == 200
+    data = response.json()
+    if account_url is None:
+        assert data["status"] == "tidak_terdaftar" and data["account"] is None
+        return
+    assert data["status"] == "resmi" and data["official"] is True
+    assert data["account"]["url"] == account_url  # the answer names the account that matched
+    assert data["instansi"]["slug"] == "humas"
+    assert data["decree"]["number"] == "800/RESMI/2026"
+    assert data["query"].startswith("https://") and data["query"] != account_url
+    assert f"menunjuk akun {data['account']['platform_label']} @" in data["message"]
+    exact = portal_client.get(VERIFY_API, {"url": account_url}).json()
+    assert set(data) == set(exact) and set(data["account"]) == set(exact["account"])
+    assert data["account"] == exact["account"] and "menunjuk" not in exact["message"]
+
+
+def test_api_post_of_a_retired_account_says_it_is_retired(registry, portal_client):
+    data = portal_client.get(VERIFY_API, {"url": "https://facebook.com/humaslama/posts/9"}).json()
+    assert data["status"] == "dihentikan" and data["official"] is False
+    assert data["account"]["url"] == "https://facebook.com/humaslama"
+    assert "800/AKHIR/2026" in data["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://instagram.com/p/CxYz123",  # a post address that names no account
+        "https://x.com.tiruan.id/humasx/status/1",  # not the platform's host
+        "https://youtube.com/watch?v=abc",
+    ],
+)
+def test_api_handle_fallback_only_for_addresses_naming_an_account(channels, portal_client, url):
+    data = portal_client.get(VERIFY_API, {"url": url}).json()
+    assert data["status"] == "tidak_terdaftar" and data["instansi"] is None
+
+
+def test_verify_page_matches_a_post_by_its_handle(channels, portal_client):
+    response = portal_client.get(VERIFY_PAGE, {"url": "https://x.com/humasx/status/1"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-status="resmi"' in html
+    assert "@humasx" in html and "800/RESMI/2026" in html
+    assert "menunjuk akun X (Twitter) @humasx" in html

@@ -1,12 +1,14 @@
 """SK: recording with its PDF, replacement in one action with history, revocation, audit."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
 
 from tenants.errors import SimpulError
-from tenants.models import AuditEntry
+from tenants.models import AccountDirectoryEntry, AuditEntry
 from tenants.registry import services
 from tenants.registry.models import (
     Appointment,
@@ -188,3 +190,96 @@ def test_decree_update_audits_only_changed_fields(in_humas):
     (entry,) = _audit("registry.decree.update", decree)
     assert entry.after == {"title": "Judul yang dibetulkan"}
     assert set(entry.before) == {"title"}
+
+
+# --- a failed save leaves no SK file behind ---------------------------------------------------
+
+
+def _humas_media_files(settings) -> set[str]:
+    root = Path(settings.MEDIA_ROOT) / "humas"
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "overrides,fragment",
+    [
+        ({"number": "DUPLIKAT/SK/2026"}, "sudah tercatat"),
+        ({"effective_date": dt.date(2026, 1, 1)}, "tidak boleh sebelum"),
+        ({"date": dt.date(2099, 1, 1), "effective_date": dt.date(2099, 1, 2)}, "masa depan"),
+        ({"title": "Penetapan " * 40}, "300"),  # beyond the column: refused by full_clean
+        ({"number": "800/" + "9" * 130}, "120"),
+    ],
+)
+def test_failed_decree_create_leaves_no_file(in_humas, settings, overrides, fragment):
+    make_decree(in_humas, number="DUPLIKAT/SK/2026")
+    files = _humas_media_files(settings)
+    count = SuratKeputusan.objects.count()
+    with pytest.raises(SimpulError, match=fragment):
+        make_decree(in_humas, pdf=pdf_upload(text="SK yang gagal"), **overrides)
+    assert _humas_media_files(settings) == files
+    assert SuratKeputusan.objects.count() == count
+
+
+@pytest.mark.parametrize(
+    "changes,fragment",
+    [
+        ({"number": "LAIN/SK/2026"}, "sudah tercatat"),
+        ({"effective_date": dt.date(2025, 12, 31)}, "tidak boleh sebelum"),
+        ({"signer_name": "Kepala " * 30}, "150"),
+    ],
+)
+def test_failed_decree_update_leaves_no_new_file(in_humas, settings, changes, fragment):
+    make_decree(in_humas, number="LAIN/SK/2026")
+    decree = make_decree(in_humas)
+    original = decree.pdf.name
+    files = _humas_media_files(settings)
+    with pytest.raises(SimpulError, match=fragment):
+        services.decree_update(
+            actor=in_humas, decree=decree, pdf=pdf_upload(text="Perbaikan"), **changes
+        )
+    assert _humas_media_files(settings) == files
+    decree.refresh_from_db()
+    assert decree.pdf.name == original
+    with decree.pdf.open("rb") as handle:
+        assert handle.read(5) == b"%PDF-"
+
+
+@pytest.fixture
+def address_taken_elsewhere(in_humas):
+    """humas's active account whose address dinkes holds in the directory (out of step, as
+    after a partial restore): re-syncing it fails only after the new PDF is stored."""
+    decree = make_decree(in_humas)
+    account = make_account(decree, in_humas, url="https://instagram.com/tumpangtindih")
+    AccountDirectoryEntry.objects.filter(url=account.url).delete()
+    with schema_context("dinkes"):
+        make_account(make_decree(), url=account.url)
+    return decree, account
+
+
+def test_decree_update_failing_after_storing_the_pdf_removes_it(
+    address_taken_elsewhere, in_humas, settings
+):
+    decree, _ = address_taken_elsewhere
+    files = _humas_media_files(settings)
+    with pytest.raises(SimpulError, match="Dinas Kesehatan"):
+        services.decree_update(
+            actor=in_humas, decree=decree, pdf=pdf_upload(), title="Judul diperbaiki"
+        )
+    assert _humas_media_files(settings) == files
+
+
+def test_decree_replace_failing_after_creating_the_new_sk_removes_its_pdf(
+    address_taken_elsewhere, in_humas, settings
+):
+    decree, account = address_taken_elsewhere
+    files = _humas_media_files(settings)
+    with pytest.raises(SimpulError, match="Dinas Kesehatan"):
+        services.decree_replace(
+            actor=in_humas,
+            decree=decree,
+            pdf=pdf_upload(),
+            continue_account_ids=[account.pk],
+            **decree_fields(date=dt.date(2026, 6, 1), effective_date=dt.date(2026, 6, 2)),
+        )
+    assert _humas_media_files(settings) == files
+    assert SuratKeputusan.objects.count() == 1

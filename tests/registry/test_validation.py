@@ -40,7 +40,11 @@ def test_bad_nip_gets_a_clear_message(nip, fragment):
 
 
 def test_real_pdf_passes():
-    validate_pdf(SimpleUploadedFile("sk.pdf", pdf_bytes()))
+    data = pdf_bytes()
+    upload = SimpleUploadedFile("sk.pdf", data)
+    assert validate_pdf(upload) == 1  # accepted, with its one page counted
+    # Left at its start, so what is stored afterwards is the whole file.
+    assert upload.tell() == 0 and upload.read() == data
 
 
 @pytest.mark.parametrize(
@@ -66,4 +70,8 @@ def test_oversized_pdf_is_refused(monkeypatch):
 
 
 def test_plain_file_objects_work_too():
-    validate_pdf(io.BytesIO(pdf_bytes()))
+    data = pdf_bytes()
+    handle = io.BytesIO(data)
+    handle.seek(len(data) // 2)  # wherever the caller left it: the size is read, not assumed
+    assert validate_pdf(handle) == 1
+    assert handle.tell() == 0 and handle.read() == data

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_exists
 
 from tenants.models import ApiToken, Instansi
+from tests.conftest import tenant_client
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +39,36 @@ def test_csv_provisions_many_and_skips_existing(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "2 dibuat, 1 dilewati (sudah ada), 0 gagal" in out
     assert Instansi.objects.filter(schema_name__in=["disnaker", "dispar"]).count() == 2
+
+
+def test_csv_prints_url_admin_and_generated_password_of_each_new_instansi(tmp_path, capsys):
+    import re
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django_tenants.utils import schema_context
+
+    csv_file = tmp_path / "instansi.csv"
+    csv_file.write_text(
+        "slug,name\nhumas,Bagian Humas\ndisbun,Dinas Perkebunan\n", encoding="utf-8"
+    )
+    out = StringIO()
+    call_command("provision_instansi", csv_path=str(csv_file), stdout=out)
+    report = out.getvalue()
+    assert "1 dibuat, 1 dilewati (sudah ada), 0 gagal" in report
+    assert "disbun: Dinas Perkebunan siap di http://disbun.localhost" in report
+    # Only the created row is reported; the skipped one keeps its admin and password.
+    assert "humas:" not in report
+    credentials = re.findall(r"^  admin: (\S+) / (\S+) \(simpan sekarang\)$", report, re.M)
+    assert len(credentials) == 1
+    username, password = credentials[0]
+    with schema_context("disbun"):
+        assert get_user_model().objects.get(username=username).check_password(password)
+    # The printed password is what the operator hands out: it signs in on the new host.
+    login = tenant_client("disbun").post(
+        "/admin/login/", {"username": username, "password": password}
+    )
+    assert login.status_code == 302 and "/login/" not in login["Location"]
 
 
 def test_csv_reports_failed_rows(tmp_path):

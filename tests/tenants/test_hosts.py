@@ -61,32 +61,53 @@ def test_api_root_and_openapi_on_tenant_host():
 
 
 def test_admin_of_one_instansi_cannot_log_into_another():
-    from tests.conftest import TEST_PASSWORD
-
-    dinkes = tenant_client("dinkes")
-    # humas's admin has the same username in its own schema; dinkes's user table is another.
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
     from django_tenants.utils import schema_context
 
+    from tests.conftest import TEST_PASSWORD
+
+    # Every test instansi's admin is called "admin" with TEST_PASSWORD; give humas's admin a
+    # password of its own, so a login that works on dinkes can only be humas's user leaking.
+    humas_password = "sandi-admin-humas-saja-1"
     with schema_context("humas"):
-        get_user_model().objects.filter(username="admin").update(email="humas-only@localhost")
-        user = get_user_model().objects.create_user(
+        humas_admin = get_user_model().objects.get(username="admin")
+        humas_admin.set_password(humas_password)
+        humas_admin.save()
+        petugas = get_user_model().objects.create_user(
             "petugas_humas", password="sandi-petugas-humas-1", is_staff=True
         )
-        from django.contrib.auth.models import Permission
+        petugas.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    with schema_context("dinkes"):
+        assert not get_user_model().objects.get(username="admin").check_password(humas_password)
 
-        user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    response = dinkes.post(
-        "/admin/login/", {"username": "petugas_humas", "password": "sandi-petugas-humas-1"}
-    )
-    assert response.status_code == 200  # the form again, with an error
-    assert "_auth_user_id" not in dinkes.session
+    for username, password in (
+        ("admin", humas_password),
+        ("petugas_humas", "sandi-petugas-humas-1"),
+    ):
+        dinkes = tenant_client("dinkes")
+        refused = dinkes.post("/admin/login/", {"username": username, "password": password})
+        assert refused.status_code == 200, username  # the form again, with an error
+        assert "_auth_user_id" not in dinkes.session
+        assert dinkes.get("/admin/").status_code == 302
+        # The same credentials do sign in on humas's own host.
+        humas = tenant_client("humas")
+        ok = humas.post("/admin/login/", {"username": username, "password": password})
+        assert ok.status_code == 302 and "/login/" not in ok["Location"], username
+        assert humas.get("/admin/").status_code == 200
+
+    # humas's admin session, signed in through the form, is unknown on dinkes's host.
     humas = tenant_client("humas")
-    ok = humas.post(
-        "/admin/login/", {"username": "petugas_humas", "password": "sandi-petugas-humas-1"}
+    humas.post("/admin/login/", {"username": "admin", "password": humas_password})
+    stray = tenant_client("dinkes")
+    stray.cookies["sessionid"] = humas.cookies["sessionid"].value
+    response = stray.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    # dinkes's own admin still signs in with its own (shared test) password.
+    own = tenant_client("dinkes").post(
+        "/admin/login/", {"username": "admin", "password": TEST_PASSWORD}
     )
-    assert ok.status_code == 302
-    assert TEST_PASSWORD  # the shared admin password does not make users shared
+    assert own.status_code == 302 and "/login/" not in own["Location"]
 
 
 def test_session_cookie_of_one_host_is_not_accepted_on_another():

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             ]
         if not rows or "slug" not in rows[0] or "name" not in rows[0]:
             raise CommandError("CSV harus memiliki kolom 'slug' dan 'name'.")
-        created, skipped, failed = 0, 0, []
+        created, skipped, failed = [], 0, []
         started = time.perf_counter()
         for index, row in enumerate(rows, start=1):
             slug = (row.get("slug") or "").strip()
@@ -96,22 +96,25 @@ class Command(BaseCommand):
                 skipped += 1
                 continue
             try:
-                instansi_provision(
+                result = instansi_provision(
                     slug=slug,
                     name=row.get("name", ""),
                     short_name=row.get("short_name", "") or "",
                     kind=(row.get("kind") or Instansi.Kind.INSTANSI).strip(),
                     admin_email=(row.get("admin_email") or "").strip(),
                 )
-                created += 1
+                created.append(result)
             except SimpulError as exc:
                 failed.append(f"baris {index} ({slug}): {exc.message}")
         elapsed = time.perf_counter() - started
         self.stdout.write("")
         self.stdout.write(
-            f"Selesai dalam {elapsed:.1f} s: {created} dibuat, {skipped} dilewati (sudah ada), "
-            f"{len(failed)} gagal."
+            f"Selesai dalam {elapsed:.1f} s: {len(created)} dibuat, {skipped} dilewati "
+            f"(sudah ada), {len(failed)} gagal."
         )
+        # Each new instansi's admin password is generated and shown only here, once.
+        for result in created:
+            self._report(result)
         for line in failed:
             self.stderr.write(f"  {line}")
         if failed:
