@@ -1,5 +1,8 @@
 """Sign-in safety: lockout per instansi host, TOTP two-factor, CSRF, host-only cookies, headers."""
 
+import itertools
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -7,7 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from tests.conftest import TEST_PASSWORD, tenant_client
+from tests.conftest import TEST_PASSWORD, host_of, tenant_client
 
 pytestmark = pytest.mark.django_db
 
@@ -111,10 +114,94 @@ def test_enrolling_totp_from_the_admin():
         assert TOTPDevice.objects.filter(user__username="editor2fa", confirmed=True).count() == 1
 
 
-def test_csrf_is_enforced_on_admin_login():
-    client = Client(HTTP_HOST="humas.localhost", enforce_csrf_checks=True)
-    response = client.post("/admin/login/", {"username": "admin", "password": TEST_PASSWORD})
-    assert response.status_code == 403
+# --- CSRF: every form that POSTs refuses a request without the token ------------------------
+
+CSRF_PAGE_TEXT = "Formulir tidak dapat diproses"
+_csrf_ips = (f"10.77.{i // 250}.{i % 250 + 1}" for i in itertools.count())
+
+
+def _csrf_client(slug: str | None) -> Client:
+    return Client(HTTP_HOST=host_of(slug), enforce_csrf_checks=True, REMOTE_ADDR=next(_csrf_ips))
+
+
+def _assert_csrf_refused(response) -> None:
+    assert response.status_code == 403, response.status_code
+    assert CSRF_PAGE_TEXT in response.content.decode()  # the Indonesian page, not Django's
+
+
+@pytest.fixture
+def site_form_path(db):
+    from inbox.provisioning import create_inquiry_form_page
+    from tenants.models import Instansi
+
+    with schema_context("humas"):
+        page = create_inquiry_form_page(Instansi.objects.get(schema_name="humas"))
+        return page.relative_url(page.get_site())
+
+
+INQUIRY = {
+    "kind": "pertanyaan",
+    "body": "Apakah formulir ini terlindung CSRF?",
+    "citizen_name": "Uji CSRF",
+    "citizen_contact": "",
+    "situs_web": "",
+}
+
+
+def _form_then_post(client, path: str, data: dict):
+    """The form as a browser gets it (cookie + hidden token), then posted back with the token."""
+    page = client.get(path)
+    assert page.status_code == 200, (path, page.status_code)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    assert token, f"{path}: the form carries no CSRF token"
+    return client.post(path, {**data, "csrfmiddlewaretoken": token.group(1)})
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["admin login (instansi)", "console login (Diskominfo)", "portal inquiry form", "site form"],
+)
+def test_every_posting_form_refuses_a_request_without_csrf_token(where, request):
+    from inbox.models import Inquiry
+
+    if where == "admin login (instansi)":
+        slug, path, data = (
+            "humas",
+            "/admin/login/",
+            {"username": "admin", "password": TEST_PASSWORD},
+        )
+    elif where == "console login (Diskominfo)":
+        # the console sends anonymous visitors to this host's sign-in page
+        assert (
+            Client(HTTP_HOST=host_of("diskominfo")).get("/console/")["Location"]
+            == "/admin/login/?next=/console/"
+        )
+        slug, path = "diskominfo", "/admin/login/?next=/console/"
+        data = {"username": "admin", "password": TEST_PASSWORD}
+    elif where == "portal inquiry form":
+        slug, path, data = None, "/tanya/", {**INQUIRY, "instansi": "humas"}
+    else:
+        slug, path, data = "humas", request.getfixturevalue("site_form_path"), INQUIRY
+    before = Inquiry.objects.count()
+    _assert_csrf_refused(_csrf_client(slug).post(path, data))
+    # a forged token is refused the same way
+    _assert_csrf_refused(_csrf_client(slug).post(path, {**data, "csrfmiddlewaretoken": "x" * 64}))
+    assert Inquiry.objects.count() == before
+    # control: the same request with the form's token passes the CSRF check
+    accepted = _form_then_post(_csrf_client(slug), path, data)
+    assert accepted.status_code in (200, 302), accepted.status_code
+    assert CSRF_PAGE_TEXT not in accepted.content.decode()
+
+
+def test_forms_that_only_read_use_get_and_need_no_token():
+    """Tracking and account verification change nothing: GET forms (so no CSRF token), and a
+    POST to them is still refused by the CSRF check."""
+    for slug, path in ((None, "/lacak/"), ("humas", "/lacak/"), (None, "/verifikasi-akun/")):
+        page = _csrf_client(slug).get(path)
+        assert page.status_code == 200
+        forms = re.findall(r"<form[^>]*>", page.content.decode())
+        assert forms and all('method="get"' in f for f in forms), (path, forms)
+        _assert_csrf_refused(_csrf_client(slug).post(path, {"code": "ABCD-EFGH-JKMN"}))
 
 
 def test_production_like_headers_on_admin_and_public():
@@ -124,3 +211,48 @@ def test_production_like_headers_on_admin_and_public():
     assert public["X-Frame-Options"] == "DENY"
     admin = tenant_client("humas").get("/admin/login/")
     assert "Content-Security-Policy" in admin
+
+
+def test_production_settings_send_hsts_and_redirect_plain_http(tmp_path):
+    """The app as deployed (DEBUG off, behind a TLS proxy): HSTS on every HTTPS answer, plain
+    HTTP sent to HTTPS (the health probe excepted). A real server process; JSON routes only,
+    as HTML pages need the collected static manifest of a built image."""
+    import uuid
+
+    import requests
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.faults import harness
+
+    env = harness.app_env(
+        DEBUG="0",
+        SECRET_KEY="uji-produksi-" + uuid.uuid4().hex * 2,
+        DATABASE_URL=harness.database_url(connection.settings_dict["NAME"]),
+        REDIS_URL=settings.REDIS_URL,
+        SIMPUL_CACHE_PREFIX=f"hsts-{uuid.uuid4().hex[:8]}",
+    )
+    env.pop("SECURE_SSL_REDIRECT", None)
+    env.pop("SECURE_HSTS_SECONDS", None)
+    with harness.app_server(env, tmp_path / "server.log") as server:
+
+        def get(path, host="humas.localhost", **headers):
+            return requests.get(
+                server.url + path,
+                headers={"Host": host, **headers},
+                timeout=30,
+                allow_redirects=False,
+            )
+
+        for path, host in (("/api/v1/", "humas.localhost"), ("/healthz", "localhost")):
+            secure = get(path, host, **{"X-Forwarded-Proto": "https"})
+            assert secure.status_code == 200, (path, secure.status_code)
+            assert secure.headers["Strict-Transport-Security"] == (
+                "max-age=31536000; includeSubDomains"
+            )
+        plain = get("/api/v1/")
+        assert plain.status_code == 301
+        assert plain.headers["Location"] == "https://humas.localhost/api/v1/"
+        assert "Strict-Transport-Security" not in plain.headers  # only over HTTPS (RFC 6797)
+        # the health probe answers over plain HTTP (load balancers speak HTTP to it)
+        assert get("/healthz", "localhost").status_code == 200
