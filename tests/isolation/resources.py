@@ -337,6 +337,16 @@ def build() -> Foreign:
             to_instansi=instansi[THIRD],
             note="kewenangan pendidikan",
         )
+    # B's referral to the third instansi is overdue: it is on Diskominfo's regency-wide list of
+    # late referrals (by design), which must show who and when, never what or whose.
+    from datetime import timedelta
+
+    from inbox.models import Referral
+
+    Referral.objects.filter(inquiry=outgoing).update(
+        requested_at=timezone.now() - timedelta(hours=48),
+        due_at=timezone.now() - timedelta(hours=24),
+    )
     token, _ = api_token_create(instansi=instansi[B], name=f"Token {MARK}")
     job = ConsoleJob.objects.create(kind=ConsoleJob.Kind.REFRESH, year=year)
     news_item = PortalNewsItem.objects.get(instansi=instansi[B], page_id=live_page.pk)

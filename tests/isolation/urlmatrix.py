@@ -1,8 +1,11 @@
-"""The URL configuration as data: every pattern of both urlconfs, classified, with a sample URL.
+"""The URL configuration as data: every pattern of both urlconfs, classified and fillable.
 
 Every named route must appear in exactly one class below (Wagtail's own admin routes are taken
 as a block by their prefix). `test_every_route_is_classified` fails on a route that is in no
-class, so a new endpoint cannot slip in without the isolation tests covering it.
+class, so a new endpoint cannot slip in without the isolation tests covering it. Each URL
+parameter is filled by a rule in `PARAMETERS` with a real resource of instansi B (see
+`resources.py`); a parameter without a rule fails the suite too, and API routes list the HTTP
+methods the matrix covers (`TENANT_API`), compared with the views and the OpenAPI schema.
 """
 
 import re
