@@ -75,6 +75,7 @@ def report_detail(request, year: int):
             "report": report,
             "rows": selectors.report_rows(report),
             "tagar": (report.figures.get("news_by_tagar") or {}).get("value") or {},
+            "feedback": selectors.report_feedback(report),
             "previous": [(rec, report.followups.get(str(rec.pk), "")) for rec in previous],
             "evaluation": selectors.released_evaluation(report=report),
             "events": list(report.events.all()),

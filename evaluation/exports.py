@@ -34,7 +34,7 @@ from tenants.models import Instansi
 
 from . import figures as fig
 from .models import AnnualReport, Evaluation
-from .selectors import period_for, previous_recommendations, report_rows
+from .selectors import period_for, previous_recommendations, report_feedback, report_rows
 
 MONTHS = [
     "Januari",
@@ -169,6 +169,33 @@ def _build(story) -> bytes:
     return buffer.getvalue()
 
 
+def _feedback_breakdowns(breakdowns: list[dict], st) -> list:
+    """Item d's counts by kind, topic and channel, each with how it was computed."""
+    lines = []
+    for f in breakdowns:
+        if not f["available"]:
+            shown = "belum tersedia"
+        else:
+            shown = ", ".join(f"{name} ({number(n)})" for name, n in f["pairs"]) or "–"
+        lines.append(_p(f"{f['label']}: {shown}. Cara penghitungan: {f['how']}", st["small"]))
+    return lines
+
+
+def _feedback_recommendations(f: dict, st) -> list:
+    """Item h: the pejabat's recorded recommendations from the feedback analysis."""
+    lines = [_p(f"{f['label']}. Cara penghitungan: {f['how']}", st["small"])]
+    if not f["available"]:
+        return [*lines, _p("belum tersedia", st["small"])]
+    for rec in f["value"]:
+        text = f"Periode {rec['period']}: {rec['recommendations']}"
+        if rec["follow_up"]:
+            text += f" Rencana tindak lanjut: {rec['follow_up']}"
+        lines.append(_p(text, st["small"]))
+    if not f["value"]:
+        lines.append(_p("Belum ada rekomendasi yang dicatat untuk tahun ini.", st["small"]))
+    return lines
+
+
 def report_pdf(report: AnnualReport) -> bytes:
     """The report (eight numbered items) and, when there is one, its evaluation."""
     st = _styles()
@@ -255,6 +282,7 @@ def report_pdf(report: AnnualReport) -> bytes:
         ),
         ("h", "Rekomendasi dan rencana tindak lanjut", None, report.recommendations_plan),
     ]
+    feedback = report_feedback(report)
     for letter, title, keys, text in items:
         block = [Paragraph(f"{letter}. {escape(title)}", st["h2"])]
         if keys:
@@ -268,7 +296,11 @@ def report_pdf(report: AnnualReport) -> bytes:
                             st["small"],
                         )
                     )
+            if letter == "d":
+                block += _feedback_breakdowns(feedback["d"], st)
             block.append(Spacer(1, 0.15 * cm))
+        if letter == "h" and feedback["h"]:
+            block += _feedback_recommendations(feedback["h"], st)
         block.append(_p(text, st["body"]))
         story.append(KeepTogether(block[:2]) if len(block) > 2 else KeepTogether(block))
         story.extend(block[2:] if len(block) > 2 else [])

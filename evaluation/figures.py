@@ -15,7 +15,7 @@ from . import sources
 
 CATEGORIES = ("kegiatan", "isu", "kebijakan")
 
-# key, Pasal 16(3) item, label, how it is computed, source
+# key, Pasal 16(3) item, label, how it is computed, source ("a+b": needs both)
 REPORT_FIGURES: list[tuple[str, str, str, str, str]] = [
     (
         "audience_total",
@@ -72,8 +72,10 @@ REPORT_FIGURES: list[tuple[str, str, str, str, str]] = [
         "items_published",
         "e",
         "Informasi yang disebarluaskan",
-        "Berita yang selesai melalui SOP publikasi (langkah terakhir) pada {year}.",
-        "sop",
+        "Berita yang pertama kali terbit di situs instansi antara 1 Januari dan 31 Desember "
+        "{year} (indeks berita, sama dengan butir c), ditambah unggahan ke akun media sosial "
+        "resmi yang dicatat pada langkah terakhir SOP publikasi pada {year}.",
+        "news+sop",
     ),
     (
         "shares_recorded",
@@ -107,6 +109,7 @@ def collect(instansi: Instansi, *, year: int, today: datetime.date | None = None
         "audience": sources.audience_total(instansi, year=year),
         "news": sources.news_counts(instansi, year=year),
         "inbox": sources.inquiry_stats(instansi, year=year),
+        "feedback": sources.feedback_summary(instansi, year=year),
         "sop": sources.sop_stats(instansi, year=year),
     }
 
@@ -127,7 +130,11 @@ def _raw_value(raw: dict, key: str) -> Any:
         return None if inbox is None else int(inbox.get("comments", 0))
     if key == "referrals_sent":
         return None if inbox is None else int(inbox.get("referrals_sent", 0))
-    if key in ("items_published", "shares_recorded"):
+    if key == "items_published":
+        if news is None or sop is None:
+            return None
+        return int(news.get("total", 0)) + int(sop.get("shares_recorded", 0))
+    if key == "shares_recorded":
         return None if sop is None else int(sop.get(key, 0))
     raise KeyError(key)
 
@@ -137,7 +144,7 @@ def report_figures(raw: dict, *, year: int) -> dict:
     figures = {}
     for key, item, label, how, source in REPORT_FIGURES:
         value = _raw_value(raw, key)
-        source_present = raw.get(source) is not None
+        source_present = all(raw.get(name) is not None for name in source.split("+"))
         if key == "audience_total":
             # The registry exists but has no follower figures for the year: still not a zero.
             source_present = sources.available("audience_total")
@@ -160,7 +167,92 @@ def report_figures(raw: dict, *, year: int) -> dict:
         "available": raw.get("news") is not None,
         "correctable": False,
     }
+    figures.update(feedback_figures(raw.get("feedback"), year=year))
     return figures
+
+
+# Breakdowns of the feedback analysis (Pasal 9h–i) shown with items d and h, in this order.
+FEEDBACK_FIGURE_KEYS = (
+    "feedback_by_kind",
+    "feedback_by_topic",
+    "feedback_by_channel",
+    "feedback_recommendations",
+)
+TOPICS_SHOWN = 15
+
+
+def _period_label(start: str, end: str) -> str:
+    """The half-open period [start, end) the pejabat analysed, e.g. 01-01-2026 s.d. 31-01-2026."""
+    first = datetime.date.fromisoformat(start)
+    last = datetime.date.fromisoformat(end) - datetime.timedelta(days=1)
+    return f"{first:%d-%m-%Y} s.d. {last:%d-%m-%Y}"
+
+
+def feedback_figures(feedback: dict | None, *, year: int) -> dict:
+    """{key: {"value", "label", "item", "how", "available", "correctable"}} of the analysis."""
+    data = feedback or {}
+    kind_labels = data.get("kind_labels") or {}
+    channel_labels = data.get("channel_labels") or {}
+    topics = sorted((data.get("by_topic") or {}).items(), key=lambda kv: (-kv[1], kv[0]))
+    values = {
+        "feedback_by_kind": {
+            kind_labels.get(kind, kind): n for kind, n in (data.get("by_kind") or {}).items()
+        },
+        "feedback_by_topic": dict(topics[:TOPICS_SHOWN]),
+        "feedback_by_channel": {
+            channel_labels.get(code, code): n
+            for code, n in sorted(
+                (data.get("by_channel") or {}).items(), key=lambda kv: (-kv[1], kv[0])
+            )
+        },
+        "feedback_recommendations": [
+            {
+                "period": _period_label(rec["period_start"], rec["period_end"]),
+                "findings": rec.get("findings") or "",
+                "recommendations": rec.get("recommendations") or "",
+                "follow_up": rec.get("follow_up") or "",
+                "recorded_by_name": rec.get("recorded_by_name") or "",
+            }
+            for rec in data.get("recommendations") or []
+        ],
+    }
+    described = {
+        "feedback_by_kind": (
+            "d",
+            "Masukan menurut jenis",
+            f"Masukan yang diterima kotak masuk bersama pada {year}, dihitung per jenis "
+            "(pertanyaan, komentar, kritik, saran) oleh analisis masukan (Pasal 9 huruf h).",
+        ),
+        "feedback_by_topic": (
+            "d",
+            "Masukan menurut topik",
+            f"Topik yang diberikan petugas pada masukan {year}, {TOPICS_SHOWN} terbanyak; satu "
+            "masukan dapat memiliki lebih dari satu topik (analisis masukan, Pasal 9 huruf h).",
+        ),
+        "feedback_by_channel": (
+            "d",
+            "Masukan menurut kanal",
+            f"Masukan yang diterima pada {year}, dihitung per kanal penerimaan (analisis "
+            "masukan, Pasal 9 huruf h).",
+        ),
+        "feedback_recommendations": (
+            "h",
+            "Rekomendasi tindak lanjut dari analisis masukan",
+            "Rekomendasi dan rencana tindak lanjut yang dicatat pejabat pengelola pada analisis "
+            f"masukan, untuk periode yang beririsan dengan tahun {year} (Pasal 9 huruf i).",
+        ),
+    }
+    return {
+        key: {
+            "value": values[key],
+            "label": label,
+            "item": item,
+            "how": how,
+            "available": feedback is not None,
+            "correctable": False,
+        }
+        for key, (item, label, how) in described.items()
+    }
 
 
 # --- console columns --------------------------------------------------------------------------

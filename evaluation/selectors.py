@@ -101,6 +101,25 @@ def report_rows(report: AnnualReport) -> list[dict]:
     return rows
 
 
+def report_feedback(report: AnnualReport) -> dict:
+    """The feedback analysis frozen with the report: item d's breakdowns, item h's advice.
+
+    {"d": [figure + "key" + "pairs" (name, count)], "h": figure + "key" or None}; a report
+    computed before the analysis was read has neither.
+    """
+    shown = {
+        key: {**report.figures[key], "key": key}
+        for key in fig.FEEDBACK_FIGURE_KEYS
+        if key in report.figures
+    }
+    breakdowns = [
+        {**f, "pairs": list((f.get("value") or {}).items())}
+        for key, f in shown.items()
+        if f["item"] == "d"
+    ]
+    return {"d": breakdowns, "h": shown.get("feedback_recommendations")}
+
+
 def rubric_get(year: int) -> Rubric | None:
     return Rubric.objects.filter(year=year).prefetch_related("criteria").first()
 

@@ -2,15 +2,17 @@
 
 A source that does not exist yet (or fails) returns None, so reports and the console say
 "belum tersedia" instead of showing a zero. Tenant-schema selectors (registry, SOP) run inside
-the instansi's schema; public-schema ones (news index, inbox) take the instansi.
+the instansi's schema; public-schema ones (news index, inbox, feedback) take the instansi.
 """
 
 import datetime
+import json
 import logging
 from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -24,6 +26,7 @@ SELECTORS = {
     "audience_total": ("tenants.registry.selectors", "audience_total"),
     "news_counts": ("cms.portal.selectors", "news_counts"),
     "inquiry_stats": ("inbox.selectors", "inquiry_stats"),
+    "feedback_summary": ("inbox.selectors", "feedback_summary"),
     "sop_stats": ("sop.selectors", "sop_stats"),
 }
 
@@ -87,3 +90,23 @@ def inquiry_stats(instansi: Instansi, *, year: int) -> dict | None:
 def sop_stats(instansi: Instansi, *, year: int) -> dict | None:
     start, end = year_bounds(year)
     return _call("sop_stats", instansi.schema_name, start=start, end=end)
+
+
+# What the report uses of the feedback analysis: counts and the pejabat's recommendations. The
+# notable items quote citizens' messages and stay in the inbox.
+FEEDBACK_KEYS = ("total", "by_kind", "kind_labels", "by_topic", "by_channel", "channel_labels")
+RECOMMENDATION_KEYS = ("period_start", "period_end", "findings", "recommendations", "follow_up")
+
+
+def feedback_summary(instansi: Instansi, *, year: int) -> dict | None:
+    """Pasal 9h–i for the year, JSON-ready (snapshots and reports store it as it is)."""
+    start, end = year_bounds(year)
+    summary = _call("feedback_summary", None, instansi=instansi, start=start, end=end)
+    if summary is None:
+        return None
+    data = {key: summary.get(key) for key in FEEDBACK_KEYS}
+    data["recommendations"] = [
+        {key: rec.get(key) for key in (*RECOMMENDATION_KEYS, "recorded_by_name")}
+        for rec in summary.get("recommendations") or []
+    ]
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

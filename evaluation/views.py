@@ -259,6 +259,7 @@ def console_report(request, pk: int):
         ],
         "deadline": selectors.report_deadline(report),
         "tagar": (report.figures.get("news_by_tagar") or {}).get("value") or {},
+        "feedback": selectors.report_feedback(report),
     }
     return render(request, "evaluation/console/report.html", context)
 

@@ -150,7 +150,7 @@ class RecordForm(InquiryPublicForm):
         ],
     )
     official_account = forms.ChoiceField(
-        label="Akun resmi (bila lewat media sosial)", required=False
+        label="Akun resmi (wajib untuk kanal akun media sosial resmi)", required=False
     )
     channel_detail = forms.CharField(
         label="Rincian kanal (mis. nomor telepon penerima, alamat surel)",
@@ -168,9 +168,12 @@ class RecordForm(InquiryPublicForm):
         "citizen_contact",
     ]
 
-    def __init__(self, *args, accounts: dict, **kwargs):
+    def __init__(self, *args, accounts: list, **kwargs):
+        from .services import official_account_label
+
         super().__init__(*args, **kwargs)
         del self.fields["situs_web"]
+        # Values are the accounts' registry ids; the service checks them against the directory.
         self.fields["official_account"].choices = [("", "— bukan akun resmi —")] + [
-            (pk, f"{a.get_platform_display()} {a.handle}") for pk, a in accounts.items()
+            (str(a.account_id), official_account_label(a)) for a in accounts
         ]

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from tenants.models import Instansi
+from tenants.models import AccountDirectoryEntry, Instansi
 
 BODY_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 200
@@ -59,6 +59,23 @@ class Inquiry(models.Model):
         blank=True,
         help_text="Mis. akun resmi tempat pesan diterima (@akun di platform).",
     )
+    # The official account the message arrived on (channel "akun_resmi"): the account's id in
+    # the receiving instansi's registry, which with `instansi` names its row of the public
+    # account directory. A composite reference, not a foreign key into a tenant schema, and it
+    # survives the directory being rebuilt (rows are rewritten with new ids, same key).
+    official_account_ref = models.PositiveBigIntegerField(
+        "id akun resmi di registri", null=True, blank=True
+    )
+    official_account = models.ForeignObject(
+        AccountDirectoryEntry,
+        verbose_name="akun resmi",
+        on_delete=models.DO_NOTHING,
+        from_fields=["instansi", "official_account_ref"],
+        to_fields=["instansi", "account_id"],
+        null=True,
+        blank=True,
+        related_name="inquiries",
+    )
     body = models.TextField("isi", max_length=BODY_MAX_LENGTH)
     citizen_name = models.CharField("nama warga", max_length=NAME_MAX_LENGTH, blank=True)
     citizen_contact = models.CharField("kontak warga", max_length=CONTACT_MAX_LENGTH, blank=True)
@@ -83,6 +100,15 @@ class Inquiry(models.Model):
         indexes = [
             models.Index(fields=["instansi", "status", "created_at"]),
             GinIndex(fields=["topics"], name="inbox_inquiry_topics_gin"),
+        ]
+        constraints = [
+            # An account is named only for the "akun resmi" channel. The service also requires
+            # one for that channel; rows recorded before the link existed keep it empty.
+            models.CheckConstraint(
+                condition=models.Q(channel="akun_resmi")
+                | models.Q(official_account_ref__isnull=True),
+                name="inbox_inquiry_account_only_akun_resmi",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -4,7 +4,9 @@ Services are the inquiry kinds of each instansi (`<slug>.<kind>`, plus `tidak-ta
 Diskominfo to triage). `service_request_id` is the inquiry's tracking code. Listings carry only
 public, non-personal fields: the citizen's own text (`description`) and contact are never
 returned, `status_notes` is the reply the instansi wrote for the public, `expected_datetime`
-comes from the referral clock. Errors use the standard `[{"code": …, "description": …}]`.
+comes from the referral clock, and `agency_responsible` names the instansi that clock runs for
+(the receiving instansi when no referral is pending). Errors use the standard
+`[{"code": …, "description": …}]`.
 """
 
 from datetime import datetime, timedelta
@@ -81,7 +83,11 @@ def _parse_service_code(code: str) -> tuple[Instansi | None, str]:
 
 
 def _request_row(inquiry: Inquiry) -> dict:
-    expected = selectors.inquiry_expected_at(inquiry)
+    # While a referral is pending, the instansi it points to holds the answer (and its clock
+    # gives `expected_datetime`); otherwise the receiving instansi is responsible.
+    clock = selectors.inquiry_clock_referral(inquiry)
+    expected = clock.due_at if clock else None
+    agency = clock.to_instansi if clock else inquiry.instansi
     return {
         "service_request_id": inquiry.tracking_code,
         "status": "closed" if inquiry.status == Inquiry.Status.CLOSED else "open",
@@ -89,7 +95,7 @@ def _request_row(inquiry: Inquiry) -> dict:
         "service_name": f"{inquiry.get_kind_display()} — {inquiry.instansi.name}",
         "service_code": f"{inquiry.instansi.schema_name}.{inquiry.kind}",
         "description": None,
-        "agency_responsible": inquiry.instansi.name,
+        "agency_responsible": agency.name,
         "service_notice": "",
         "requested_datetime": inquiry.created_at.isoformat(),
         "updated_datetime": inquiry.updated_at.isoformat(),

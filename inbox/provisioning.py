@@ -58,12 +58,18 @@ def _demo_inquiries() -> None:
     humas, dinkes, disdik = (instansi_get(s) for s in ("humas", "dinkes", "disdik"))
     if None in (humas, dinkes, disdik) or Inquiry.objects.filter(body=DEMO_QUESTION).exists():
         return
+    from .selectors import official_account_choices
+
+    # Received on humas's Instagram when its registry is there (demo order), else on its site.
+    instagram = next(
+        (a for a in official_account_choices(instansi=humas) if a.platform == "instagram"), None
+    )
     full = services.inquiry_create(
         actor=None,
         instansi=humas,
         kind="pertanyaan",
-        channel="akun_resmi",
-        channel_detail="Instagram @humas",
+        channel="akun_resmi" if instagram else "situs",
+        official_account=instagram.account_id if instagram else None,
         body=DEMO_QUESTION,
         citizen_name="Siti Aminah",
         citizen_contact="siti@example.org",

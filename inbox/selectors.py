@@ -14,7 +14,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from tenants.errors import NotFound
-from tenants.models import Instansi
+from tenants.models import AccountDirectoryEntry, Instansi
+from tenants.registry.selectors import directory_list_for_instansi
 
 from .models import FeedbackRecommendation, Inquiry, InquiryEvent, Notification, Referral
 from .services import normalize_tracking_code
@@ -34,7 +35,7 @@ def _overdue_referrals(now: datetime) -> QuerySet[Referral]:
 
 
 def _with_referrals(qs: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
-    return qs.select_related("instansi").prefetch_related(
+    return qs.select_related("instansi", "official_account").prefetch_related(
         Prefetch(
             "referrals",
             queryset=Referral.objects.select_related("to_instansi", "from_instansi").order_by(
@@ -180,10 +181,25 @@ def inquiry_track(*, code: str) -> Inquiry | None:
     )
 
 
+def official_account_choices(*, instansi: Instansi) -> list[AccountDirectoryEntry]:
+    """The instansi's active official accounts, as the regency-wide directory lists them."""
+    return list(
+        directory_list_for_instansi(instansi=instansi).filter(
+            status=AccountDirectoryEntry.Status.ACTIVE
+        )
+    )
+
+
+def inquiry_clock_referral(inquiry: Inquiry) -> Referral | None:
+    """The pending referral whose deadline the public waits on: the latest-due one (Open311)."""
+    pending = [r for r in inquiry.referrals.all() if r.is_pending]
+    return max(pending, key=lambda r: (r.due_at, r.requested_at, r.pk)) if pending else None
+
+
 def inquiry_expected_at(inquiry: Inquiry) -> datetime | None:
     """When an answer is expected: the latest pending referral's deadline (Open311)."""
-    due = [r.due_at for r in inquiry.referrals.all() if r.is_pending]
-    return max(due) if due else None
+    referral = inquiry_clock_referral(inquiry)
+    return referral.due_at if referral else None
 
 
 def inquiry_public_list(
@@ -305,9 +321,10 @@ def inquiry_stats(*, instansi: Instansi, start: date | datetime, end: date | dat
 def feedback_summary(*, instansi: Instansi, start: date, end: date) -> dict:
     """Pasal 9h–i: input of one instansi in [start, end) analysed as feedback.
 
-    Returns counts by kind, topic and channel, the monthly trend, the change against the
-    previous period of equal length, notable items (criticism and suggestions on the most
-    frequent topics, newest first; no personal data) and the pejabat's recommendations.
+    Returns counts by kind, topic and channel (with the kinds' and channels' labels), the
+    monthly trend, the change against the previous period of equal length, notable items
+    (criticism and suggestions on the most frequent topics, newest first; no personal data)
+    and the pejabat's recommendations.
     """
     start_dt, end_dt = _as_datetime(start), _as_datetime(end)
     qs = Inquiry.objects.filter(instansi=instansi, created_at__gte=start_dt, created_at__lt=end_dt)
@@ -363,11 +380,14 @@ def feedback_summary(*, instansi: Instansi, start: date, end: date) -> dict:
             instansi=instansi, period_start__lt=_date(end), period_end__gt=_date(start)
         ).order_by("period_start")
     ]
+    channel_labels = dict(Inquiry.Channel.choices)
     return {
         "total": total,
         "by_kind": by_kind,
+        "kind_labels": dict(Inquiry.Kind.choices),
         "by_topic": dict(topic_counts.most_common()),
         "by_channel": by_channel,
+        "channel_labels": {code: channel_labels.get(code, code) for code in by_channel},
         "by_month": by_month,
         "previous_period_total": previous,
         "trend": (total - previous) / previous if previous else None,

@@ -26,8 +26,9 @@ from django_tenants.utils import schema_context
 
 from tenants.audit import audit_record
 from tenants.errors import Conflict, Forbidden, NotFound, SimpulError
-from tenants.models import Instansi
+from tenants.models import AccountDirectoryEntry, Instansi
 from tenants.queue import send_on_commit
+from tenants.registry.selectors import directory_list_for_instansi
 from tenants.services import instansi_url
 
 from .models import (
@@ -234,6 +235,57 @@ def _active_instansi(value: Any, *, field: str) -> Instansi:
     return instansi
 
 
+def official_account_label(entry: AccountDirectoryEntry) -> str:
+    """How an official account is named on screens and in the timeline: "Instagram @akun"."""
+    return f"{entry.platform_label} {entry.handle or entry.url}"[:300]
+
+
+def _official_account(
+    value: Any, *, instansi: Instansi, channel: str
+) -> AccountDirectoryEntry | None:
+    """The receiving instansi's active account the message arrived on, from the public directory.
+
+    `value` is the account's id in the instansi's registry (as the registry API lists it) or a
+    directory row. The channel "akun resmi" requires one, and no other channel takes one.
+    """
+    if value in (None, ""):
+        if channel == Inquiry.Channel.AKUN_RESMI:
+            raise SimpulError(
+                "Pilih akun resmi tempat pesan diterima: kanal «Akun media sosial resmi» "
+                "wajib menyebut akunnya.",
+                field="official_account",
+            )
+        return None
+    if channel != Inquiry.Channel.AKUN_RESMI:
+        raise SimpulError(
+            "Akun resmi hanya diisi untuk kanal «Akun media sosial resmi».",
+            field="official_account",
+        )
+    if isinstance(value, AccountDirectoryEntry):
+        account_id = value.account_id if value.instansi_id == instansi.pk else None
+    elif isinstance(value, bool):
+        account_id = None
+    else:
+        try:
+            account_id = int(str(value).strip())
+        except ValueError:
+            account_id = None
+    entry = None
+    if account_id is not None and 0 < account_id < 2**63:
+        entry = (
+            directory_list_for_instansi(instansi=instansi)
+            .filter(account_id=account_id, status=AccountDirectoryEntry.Status.ACTIVE)
+            .first()
+        )
+    if entry is None:
+        raise SimpulError(
+            f"Akun {value!r} bukan akun resmi aktif {instansi.name}. Pilih salah satu akun "
+            "resmi instansi ini yang masih berlaku.",
+            field="official_account",
+        )
+    return entry
+
+
 # --- Lampiran B --------------------------------------------------------------------------------
 
 
@@ -248,24 +300,37 @@ def inquiry_create(
     citizen_name: str = "",
     citizen_contact: str = "",
     channel_detail: str = "",
+    official_account: Any = None,
 ) -> Inquiry:
-    """Record an inquiry received by `instansi` (None: the citizen did not know; Diskominfo)."""
+    """Record an inquiry received by `instansi` (None: the citizen did not know; Diskominfo).
+
+    `official_account` (the registry id of one of the instansi's active official accounts) is
+    required for the channel "akun resmi" and refused for any other channel.
+    """
     if instansi is None:
         instansi = super_instansi()
         if instansi is None:
             raise SimpulError("Belum ada Diskominfo untuk menelaah pesan ini.", field="instansi")
     instansi = _active_instansi(instansi, field="instansi")
+    kind = _choice(kind, Inquiry.Kind, field="kind", label="Jenis pesan")
+    channel = _choice(channel, Inquiry.Channel, field="channel", label="Kanal")
+    account = _official_account(official_account, instansi=instansi, channel=channel)
+    channel_detail = _clean_text(
+        channel_detail,
+        field="channel_detail",
+        label="Rincian kanal",
+        max_length=300,
+        required=False,
+    )
+    if account is not None and not channel_detail:
+        # A copy of the name, so the inquiry reads the same whatever becomes of the account.
+        channel_detail = official_account_label(account)
     inquiry = Inquiry(
         instansi=instansi,
-        kind=_choice(kind, Inquiry.Kind, field="kind", label="Jenis pesan"),
-        channel=_choice(channel, Inquiry.Channel, field="channel", label="Kanal"),
-        channel_detail=_clean_text(
-            channel_detail,
-            field="channel_detail",
-            label="Rincian kanal",
-            max_length=300,
-            required=False,
-        ),
+        kind=kind,
+        channel=channel,
+        channel_detail=channel_detail,
+        official_account_ref=account.account_id if account is not None else None,
         body=_clean_text(
             body, field="body", label="Isi pesan", max_length=BODY_MAX_LENGTH, required=True
         ),
@@ -293,7 +358,8 @@ def inquiry_create(
         instansi=instansi,
         action=A.RECEIVED,
         actor=actor,
-        text=f"Diterima melalui {inquiry.get_channel_display().lower()}.",
+        text=f"Diterima melalui {inquiry.get_channel_display().lower()}"
+        + (f" {official_account_label(account)} ({account.url})." if account else "."),
         at=inquiry.created_at,
     )
     audit_record(
@@ -302,7 +368,11 @@ def inquiry_create(
         obj=inquiry,
         instansi=instansi,
         summary=f"Pesan {inquiry.get_kind_display().lower()} {inquiry.tracking_code} diterima",
-        after={"kind": inquiry.kind, "channel": inquiry.channel},
+        after={
+            "kind": inquiry.kind,
+            "channel": inquiry.channel,
+            **({"official_account": account.url} if account else {}),
+        },
     )
     _notify(
         key=f"pesan:{inquiry.pk}:baru",

@@ -318,28 +318,21 @@ def referral_decline(request, referral_id: int):
 
 def inquiry_record(request):
     """The petugas records an inquiry received on social media, by phone, e-mail or in person."""
-    from tenants.registry.selectors import official_account_list_active
-
     from .forms import RecordForm
 
     instansi = _instansi(request)
-    accounts = {str(a.pk): a for a in official_account_list_active()}
+    accounts = selectors.official_account_choices(instansi=instansi)
     form = RecordForm(request.POST or None, accounts=accounts)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        channel, detail = data["channel"], data["channel_detail"]
-        account = accounts.get(data.get("official_account") or "")
-        if account is not None:
-            # Linked to the registry: the SK-backed account the message arrived on.
-            channel = Inquiry.Channel.AKUN_RESMI
-            detail = f"{account.get_platform_display()} {account.handle}"[:300]
         try:
             inquiry = services.inquiry_create(
                 actor=request.user,
                 instansi=instansi,
                 kind=data["kind"],
-                channel=channel,
-                channel_detail=detail,
+                channel=data["channel"],
+                channel_detail=data["channel_detail"],
+                official_account=data["official_account"] or None,
                 body=data["body"],
                 citizen_name=data["citizen_name"],
                 citizen_contact=data["citizen_contact"],

@@ -1,6 +1,7 @@
 """Output shapes shared by the inbox API views (inputs are nested in each view)."""
 
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Inquiry, InquiryEvent, Referral
@@ -9,7 +10,9 @@ from ..models import Inquiry, InquiryEvent, Referral
 class ErrorSerializer(serializers.Serializer):
     """`detail` for the whole request, or one key per field with its list of messages."""
 
-    detail = serializers.CharField(required=False, help_text="Pesan galat untuk seluruh permintaan.")
+    detail = serializers.CharField(
+        required=False, help_text="Pesan galat untuk seluruh permintaan."
+    )
 
 
 def paginated(serializer_class, name: str):
@@ -85,6 +88,23 @@ class EventOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class OfficialAccountOutputSerializer(serializers.Serializer):
+    """The official account a message arrived on, as the regency-wide directory shows it."""
+
+    id = serializers.IntegerField(source="account_id", help_text="Id akun di registri instansi.")
+    label = serializers.SerializerMethodField()
+    platform = serializers.CharField(required=False)
+    handle = serializers.CharField(required=False)
+    url = serializers.CharField(required=False)
+    status = serializers.CharField(required=False, help_text="aktif atau dihentikan")
+    decree_number = serializers.CharField(required=False)
+
+    def get_label(self, entry) -> str:
+        from ..services import official_account_label
+
+        return official_account_label(entry)
+
+
 class InquiryOutputSerializer(serializers.ModelSerializer):
     """An inquiry; `citizen_name`/`citizen_contact` only for the instansi that received it."""
 
@@ -94,6 +114,7 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
     channel_label = serializers.CharField(source="get_channel_display")
     status_label = serializers.CharField(source="get_status_display")
     overdue = serializers.SerializerMethodField()
+    official_account = serializers.SerializerMethodField()
     referrals = ReferralOutputSerializer(many=True, read_only=True)
     citizen_name = serializers.CharField(
         required=False, help_text="Hanya untuk instansi penerima pesan."
@@ -114,6 +135,7 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
             "channel",
             "channel_label",
             "channel_detail",
+            "official_account",
             "body",
             "status",
             "status_label",
@@ -132,6 +154,15 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
     def get_overdue(self, obj: Inquiry) -> bool:
         now = timezone.now()
         return any(r.is_overdue(now) for r in obj.referrals.all())
+
+    @extend_schema_field(OfficialAccountOutputSerializer(allow_null=True))
+    def get_official_account(self, obj: Inquiry) -> dict | None:
+        if obj.official_account_ref is None:
+            return None
+        entry = obj.official_account
+        if entry is None:  # no longer in the directory: what was copied at reception
+            return {"id": obj.official_account_ref, "label": obj.channel_detail}
+        return OfficialAccountOutputSerializer(entry).data
 
     def to_representation(self, instance: Inquiry) -> dict:
         data = super().to_representation(instance)

@@ -100,6 +100,23 @@ class InquiryCollectionApi(InboxApiView):
             required=False, default=Inquiry.Channel.API, help_text="Kanal penerimaan."
         )
         channel_detail = serializers.CharField(required=False, allow_blank=True, default="")
+        official_account = serializers.IntegerField(
+            required=False,
+            allow_null=True,
+            default=None,
+            min_value=1,
+            max_value=2**63 - 1,
+            help_text=(
+                "Id akun resmi (dari /api/v1/registry/accounts/) tempat pesan diterima; wajib "
+                "untuk kanal akun_resmi dan hanya untuk kanal itu."
+            ),
+            error_messages={
+                "invalid": "Id akun resmi harus bilangan bulat.",
+                "min_value": "Id akun resmi harus bilangan bulat positif.",
+                "max_value": "Id akun resmi terlalu besar.",
+                "max_string_length": "Id akun resmi terlalu panjang.",
+            },
+        )
         body = serializers.CharField(allow_blank=True, trim_whitespace=False)
         citizen_name = serializers.CharField(required=False, allow_blank=True, default="")
         citizen_contact = serializers.CharField(required=False, allow_blank=True, default="")
@@ -292,7 +309,10 @@ class ReferralListApi(InboxApiView):
             OpenApiParameter("status", str, enum=Referral.Status.values),
             *LIST_PARAMETERS[1:],
         ],
-        responses={200: paginated(ReferralWithInquirySerializer, "PaginatedReferralList"), **ERRORS},
+        responses={
+            200: paginated(ReferralWithInquirySerializer, "PaginatedReferralList"),
+            **ERRORS,
+        },
     )
     def get(self, request):
         params = request.query_params

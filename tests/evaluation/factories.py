@@ -99,6 +99,47 @@ def seed_inbox(instansi, other, *, year: int, comments: int, questions: int, ref
         )
 
 
+FEEDBACK_PLAN = [
+    # kind, channel, topics, month: what humas received in the year (Pasal 9h analysis)
+    ("kritik", "situs", ["antrean", "layanan"], 2),
+    ("kritik", "telepon", ["antrean"], 3),
+    ("saran", "email", ["antrean", "jadwal"], 4),
+    ("pertanyaan", "situs", ["jadwal"], 5),
+    ("komentar", "portal", [], 6),
+]
+
+
+def seed_feedback(instansi, *, year: int) -> None:
+    """Tagged inquiries of `instansi` in `year` (and one outside it), the pejabat's advice."""
+    from inbox.models import FeedbackRecommendation, Inquiry
+
+    for kind, channel, topics, month in [*FEEDBACK_PLAN, ("saran", "email", ["lama"], 0)]:
+        Inquiry.objects.create(
+            instansi=instansi,
+            kind=kind,
+            channel=channel,
+            topics=topics,
+            body="Masukan untuk analisis.",
+            tracking_code=f"FB{next(_seq):08d}{instansi.pk}",
+            created_at=aware(year, month, 12) if month else aware(year - 1, 12, 20),
+        )
+    FeedbackRecommendation.objects.create(
+        instansi=instansi,
+        period_start=dt.date(year, 1, 1),
+        period_end=dt.date(year, 7, 1),
+        findings="Antrean paling sering dikeluhkan.",
+        recommendations="Buka pendaftaran daring.",
+        follow_up="Usulan anggaran perubahan.",
+        recorded_by_name="Pejabat Uji",
+    )
+    FeedbackRecommendation.objects.create(  # a period of the previous year: not this report's
+        instansi=instansi,
+        period_start=dt.date(year - 1, 1, 1),
+        period_end=dt.date(year - 1, 12, 31),
+        recommendations="Rekomendasi tahun lalu.",
+    )
+
+
 def seed_registry(slug: str, *, year: int, followers: list[int]):
     """An SK, one active account per number, follower figures (the latest month counts)."""
     from tenants.registry.models import AudienceFigure
@@ -194,7 +235,7 @@ def seed_news(instansi, *, year: int) -> dict:
                         slug=f"ev-{category}-{i}-{next(_seq)}",
                         lead="Teras berita uji.",
                         category=category,
-                        tagar="#SimpulUji #Evaluasi",
+                        tagar=f"#SimpulUji #{category.capitalize()}",
                     )
                     index.add_child(instance=page)
                     page.save_revision().publish()

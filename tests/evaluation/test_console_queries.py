@@ -77,6 +77,70 @@ def test_console_query_count_is_constant_with_50_instansi():
     assert "<svg" in page  # charts rendered on the server
 
 
+@pytest.fixture
+def render_work(monkeypatch):
+    """What one console request does per instansi, counted without timing anything.
+
+    Spies (they call through): every source read (`sources._call`, a live read of another
+    area), every snapshot turned into a row (`figures.console_row`) and every schema the
+    connection is switched to (django-tenants routes all switches through `set_tenant`).
+    """
+    from django.db import connections
+
+    from evaluation import figures, sources
+
+    work = {"sources": 0, "rows": 0, "schemas": set()}
+    real_call, real_row = sources._call, figures.console_row
+    wrapper = connections["default"]
+    real_set_tenant = wrapper.set_tenant
+
+    def call(*args, **kwargs):
+        work["sources"] += 1
+        return real_call(*args, **kwargs)
+
+    def row(*args, **kwargs):
+        work["rows"] += 1
+        return real_row(*args, **kwargs)
+
+    def set_tenant(tenant, *args, **kwargs):
+        work["schemas"].add(tenant.schema_name)
+        return real_set_tenant(tenant, *args, **kwargs)
+
+    monkeypatch.setattr(sources, "_call", call)
+    monkeypatch.setattr(figures, "console_row", row)
+    monkeypatch.setattr(wrapper, "set_tenant", set_tenant)
+
+    def reset():
+        work.update(sources=0, rows=0, schemas=set())
+        return work
+
+    return reset
+
+
+def test_console_renders_each_instansi_from_its_snapshot_only(render_work):
+    """Deterministic stand-in for "render time does not grow beyond the snapshot read": per
+    instansi the console does exactly one thing, turn its stored snapshot into one table
+    row; it never reads a source live or enters an instansi's schema, whatever the count.
+    (Timings belong in benchmarks/, never in tests.)"""
+    client = login_client("diskominfo")
+    path = f"/console/?tahun={YEAR}&urut=news_total&arah=turun"
+    count_queries(client, path)  # warm caches (hosts, content types)
+    observed = {}
+    for total, start in ((5, 0), (50, 5)):
+        add_instansi(total - start, start=start)
+        served = Instansi.objects.served().filter(is_active=True).count()
+        work = render_work()
+        queries, response = count_queries(client, path)
+        page = response.content.decode()
+        assert page.count('data-slug="') == served  # one row per instansi, none twice
+        assert page.count('data-slug="massal') == total
+        assert work["rows"] == served  # each snapshot read into a row exactly once
+        assert work["sources"] == 0  # no live figures: the snapshot is all that is read
+        assert work["schemas"] <= {"diskominfo", "public"}  # no instansi schema entered
+        observed[total] = queries
+    assert observed[5] == observed[50]
+
+
 def test_console_filters_and_sorts():
     add_instansi(5)
     client = login_client("diskominfo")

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def _inquiry(slug="humas", **kw):
     data = {
         "kind": "pertanyaan",
-        "channel": "akun_resmi",
+        "channel": "telepon",
         "body": "Kapan puskesmas buka?",
         "citizen_name": "Rahmat",
         "citizen_contact": "0812-0000-1111",
@@ -104,13 +104,13 @@ def test_filters_status_kind_overdue():
     assert "Kritik layanan" in html and "Saran jam buka" not in html
 
 
-def test_record_inquiry_from_social_media():
+def test_record_inquiry_received_by_phone():
     humas = login_client("humas")
     r = humas.post(
         "/admin/kotak-masuk/catat/",
         {
-            "channel": "akun_resmi",
-            "channel_detail": "@humas (Instagram)",
+            "channel": "telepon",
+            "channel_detail": "0561-000111 (sambungan humas)",
             "kind": "komentar",
             "body": "Bagus sekali acaranya",
             "citizen_name": "",
@@ -119,9 +119,9 @@ def test_record_inquiry_from_social_media():
     )
     assert r.status_code == 302
     inquiry = Inquiry.objects.get(body="Bagus sekali acaranya")
-    assert inquiry.channel == "akun_resmi" and inquiry.created_by_name
+    assert inquiry.channel == "telepon" and inquiry.created_by_name
     r = humas.post(
-        "/admin/kotak-masuk/catat/", {"channel": "akun_resmi", "kind": "komentar", "body": ""}
+        "/admin/kotak-masuk/catat/", {"channel": "telepon", "kind": "komentar", "body": ""}
     )
     assert r.status_code == 200 and "wajib diisi" in r.content.decode()
 
@@ -185,19 +185,21 @@ def test_record_from_an_official_account_links_the_registry(settings, tmp_path):
         humas = login_client("humas")
         page = humas.get("/admin/kotak-masuk/catat/").content.decode()
         assert "humaskab" in page
+        fields = {"kind": "kritik", "body": "Balasan di Instagram lambat"}
+        # An account names where the message arrived: only with the "akun resmi" channel.
         r = humas.post(
             "/admin/kotak-masuk/catat/",
-            {
-                "channel": "email",
-                "official_account": str(account.pk),
-                "kind": "kritik",
-                "body": "Balasan di Instagram lambat",
-                "citizen_name": "",
-                "citizen_contact": "",
-            },
+            {"channel": "email", "official_account": str(account.pk), **fields},
+        )
+        assert r.status_code == 200 and "hanya diisi untuk kanal" in r.content.decode()
+        assert not Inquiry.objects.filter(body=fields["body"]).exists()
+        r = humas.post(
+            "/admin/kotak-masuk/catat/",
+            {"channel": "akun_resmi", "official_account": str(account.pk), **fields},
         )
         assert r.status_code == 302
         inquiry = Inquiry.objects.get(body="Balasan di Instagram lambat")
         assert inquiry.channel == "akun_resmi" and "humaskab" in inquiry.channel_detail
+        assert inquiry.official_account.url == "https://instagram.com/humaskab"
     finally:
         _forget_media_root()

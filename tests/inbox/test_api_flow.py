@@ -20,8 +20,8 @@ def test_full_flow_humas_dinkes_disdik(django_capture_on_commit_callbacks):
             "/api/v1/inquiries/",
             {
                 "kind": "pertanyaan",
-                "channel": "akun_resmi",
-                "channel_detail": "@humas di X",
+                "channel": "telepon",
+                "channel_detail": "0561-000111",
                 "body": "Kapan jadwal vaksinasi anak sekolah di Puskesmas Kota?",
                 "citizen_name": "Siti",
                 "citizen_contact": "siti@example.org",

@@ -150,3 +150,64 @@ def test_post_is_limited_per_address_with_the_inquiry_rate(settings):
     r = client.post("/open311/v2/requests.json", data)
     assert r.status_code == 429 and r.json()[0]["code"] == 429
     assert Inquiry.objects.filter(body="Saran berulang").count() == 2
+
+
+OPEN311_REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
+
+
+def test_agency_responsible_follows_the_pending_referral_clock():
+    client = tenant_client(None)
+    humas, dinkes, disdik = (
+        Instansi.objects.get(schema_name=s) for s in ("humas", "dinkes", "disdik")
+    )
+    inquiry = services.inquiry_create(
+        actor=None, instansi=humas, kind="pertanyaan", channel="situs", body="Jadwal PPDB?"
+    )
+    url = f"/open311/v2/requests/{inquiry.tracking_code}.json"
+
+    def row():
+        [data] = client.get(url).json()
+        assert set(data) == OPEN311_REQUEST_FIELDS  # the standard field list, nothing added
+        return data
+
+    assert row()["agency_responsible"] == humas.name
+    to_dinkes = services.inquiry_refer(
+        actor=None, instansi=humas, inquiry_id=inquiry.pk, to_instansi="dinkes"
+    )
+    data = row()
+    assert data["agency_responsible"] == dinkes.name
+    assert data["expected_datetime"] == to_dinkes.due_at.isoformat()
+    to_disdik = services.inquiry_refer(
+        actor=None, instansi=humas, inquiry_id=inquiry.pk, to_instansi="disdik"
+    )
+    data = row()
+    # The latest-due pending referral drives expected_datetime; it names the same instansi.
+    assert data["expected_datetime"] == to_disdik.due_at.isoformat()
+    assert data["agency_responsible"] == disdik.name
+    services.referral_decline(actor=None, instansi=disdik, referral_id=to_disdik.pk, reason="PPDB")
+    data = row()
+    assert data["agency_responsible"] == dinkes.name
+    assert data["expected_datetime"] == to_dinkes.due_at.isoformat()
+    services.referral_answer(actor=None, instansi=dinkes, referral_id=to_dinkes.pk, answer="Juni")
+    data = row()
+    assert data["agency_responsible"] == humas.name and data["expected_datetime"] is None
+    listed = client.get(f"/open311/v2/requests.json?service_request_id={inquiry.tracking_code}")
+    assert listed.json()[0]["agency_responsible"] == humas.name
