@@ -500,6 +500,15 @@ def test_console_route_is_absent_off_diskominfo_and_closed_to_strangers_on_it(ro
     assert not failures, f"{path}:\n" + "\n".join(failures)
 
 
+def test_console_shows_b_to_diskominfo_s_evaluators_by_design(foreign):
+    """The one allowed reader of B's report besides B: Diskominfo's evaluator, on its host."""
+    page = _signed_in(SUPER).get(f"/console/instansi/{B}/")
+    assert page.status_code == 200, CONSOLE_BY_DESIGN
+    assert "Dinas Kesehatan" in page.content.decode()
+    report = _signed_in(SUPER).get(f"/console/laporan/{foreign.values['report']}/")
+    assert report.status_code == 200 and MARK in report.content.decode(), CONSOLE_BY_DESIGN
+
+
 def _plain_staff_of(slug: str) -> Client:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
