@@ -162,6 +162,14 @@ class Referral(models.Model):
             models.Index(fields=["to_instansi", "status", "due_at"]),
             models.Index(fields=["from_instansi", "requested_at"]),
             models.Index(fields=["status", "due_at"]),
+            # The referral clock's sweep: pending referrals by deadline, answered from the
+            # index alone (id and window start included), however many referrals are closed.
+            models.Index(
+                fields=["due_at"],
+                include=["id", "requested_at"],
+                condition=models.Q(status="menunggu"),
+                name="inbox_referral_clock",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -797,6 +797,24 @@ def feedback_recommendation_save(
 # --- the referral clock ------------------------------------------------------------------------
 
 
+def referral_clock_candidates(*, now: datetime):
+    """(id, requested_at, due_at) of every pending referral whose reminder point can have
+    passed and that has no overdue notice yet, by deadline.
+
+    Only what decides the action is read, so PostgreSQL answers the range from the partial
+    index `inbox_referral_clock` alone (an index-only scan); whole rows are loaded just for
+    the referrals that get a notice.
+    """
+    return (
+        Referral.objects.filter(
+            status=Referral.Status.PENDING, due_at__lte=now + referral_sla() * 0.25
+        )
+        .exclude(notifications__kind=N.OVERDUE)
+        .order_by("due_at")
+        .values_list("pk", "requested_at", "due_at")
+    )
+
+
 def referral_clock_tick(*, now: datetime | None = None) -> dict[str, int]:
     """Remind at 75 % of each pending referral's window, notify and escalate at 100 %.
 
@@ -804,23 +822,28 @@ def referral_clock_tick(*, now: datetime | None = None) -> dict[str, int]:
     made (and its timeline event written) exactly once.
     """
     now = now or timezone.now()
-    sla = referral_sla()
     counts = {"reminders": 0, "overdue": 0}
-    # Only referrals whose reminder point can have passed (windows never exceed the SLA).
-    candidates = (
-        Referral.objects.filter(status=Referral.Status.PENDING, due_at__lte=now + sla * 0.25)
-        .exclude(notifications__kind=N.OVERDUE)
-        .select_related("inquiry", "from_instansi", "to_instansi")
-        .order_by("due_at")
+    due_now = []
+    for pk, requested_at, due_at in referral_clock_candidates(now=now):
+        if now >= due_at:
+            due_now.append((pk, "overdue"))
+        elif now >= requested_at + (due_at - requested_at) * 0.75:
+            due_now.append((pk, "reminders"))
+    if not due_now:
+        return counts
+    referrals = Referral.objects.select_related("inquiry", "from_instansi", "to_instansi").in_bulk(
+        [pk for pk, _ in due_now]
     )
     diskominfo = super_instansi()
-    for referral in candidates:
-        window = referral.due_at - referral.requested_at
-        if now >= referral.due_at:
-            if _referral_overdue(referral, now=now, diskominfo=diskominfo):
-                counts["overdue"] += 1
-        elif now >= referral.requested_at + window * 0.75 and _referral_remind(referral, now=now):
-            counts["reminders"] += 1
+    for pk, action in due_now:
+        referral = referrals.get(pk)
+        if referral is None:  # deleted meanwhile
+            continue
+        if action == "overdue":
+            made = _referral_overdue(referral, now=now, diskominfo=diskominfo)
+        else:
+            made = _referral_remind(referral, now=now)
+        counts[action] += int(bool(made))
     return counts
 
 
