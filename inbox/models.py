@@ -75,6 +75,9 @@ class Inquiry(models.Model):
         null=True,
         blank=True,
         related_name="inquiries",
+        # Derived from the two columns above, which carry the value: serialising it too would
+        # make a deserialised row (backup restore, fixtures) set `instansi` to None through it.
+        serialize=False,
     )
     body = models.TextField("isi", max_length=BODY_MAX_LENGTH)
     citizen_name = models.CharField("nama warga", max_length=NAME_MAX_LENGTH, blank=True)

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='inquiry',
             name='official_account',
-            field=models.ForeignObject(blank=True, from_fields=['instansi', 'official_account_ref'], null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='inquiries', to='tenants.accountdirectoryentry', to_fields=['instansi', 'account_id'], verbose_name='akun resmi'),
+            field=models.ForeignObject(blank=True, from_fields=['instansi', 'official_account_ref'], null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='inquiries', serialize=False, to='tenants.accountdirectoryentry', to_fields=['instansi', 'account_id'], verbose_name='akun resmi'),
         ),
         migrations.AddConstraint(
             model_name='inquiry',
