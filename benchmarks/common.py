@@ -212,6 +212,9 @@ def drop_rows_without_schema() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('public.tenants_instansi') IS NOT NULL")
+        if not cursor.fetchone()[0]:  # a fresh database: nothing migrated yet
+            return
         cursor.execute(
             "SELECT schema_name FROM tenants_instansi WHERE schema_name <> 'public' AND "
             "schema_name NOT IN (SELECT nspname FROM pg_namespace)"

@@ -2,7 +2,8 @@
 
 Paths: nginx micro-cache in front of gunicorn (the deploy stack), Django's per-tenant page cache
 (gunicorn direct), and uncached (gunicorn direct with a session cookie, which bypasses both
-caches). Baselines measured in the same run: nginx serving the same HTML from a file (the
+page caches: the page is rendered, from the tenant memo of cms.cache and the database).
+Baselines measured in the same run: nginx serving the same HTML from a file (the
 ceiling) and a minimal Django view (`/livez`) through the same nginx + gunicorn.
 Also measured: how long a published change takes to be visible through nginx.
 
@@ -17,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import bench_database_url, migrate, setup_django, write_section  # noqa: E402
-from benchmarks.webstack import Stack, get, wait_http, wrk  # noqa: E402
+from benchmarks.webstack import Stack, get, gunicorn_workers, wait_http, wrk  # noqa: E402
 
 SLUG = "kinerja"
 NAME = "Dinas Uji Kinerja"
@@ -150,13 +151,16 @@ def main() -> None:
 
     table = "\n".join(r.row(base, django) for r, base, django in results)
     body = (
-        f"Tenant `{SLUG}` with demo content; gunicorn {args.workers} sync workers with DEBUG off and "
-        "persistent connections; nginx with `deploy/nginx/simpul.conf`; wrk on loopback, "
+        f"Tenant `{SLUG}` with demo content; gunicorn {gunicorn_workers(args.workers)} "
+        "(`deploy/gunicorn.conf.py`) with DEBUG off and persistent connections; nginx with "
+        "`deploy/nginx/simpul.conf`; wrk on loopback, "
         f"{args.seconds} s per run. Every run had 0 errors: every response "
         "was checked by wrk to be a 200 containing the page's name or the news title (`ok` for "
         "/livez), and the cache layers were checked to hit (and to be bypassed with a session). "
         "gunicorn runs with `--max-requests 0` (see webstack.py). "
-        '"uncached" sends a session cookie, which bypasses both caches.\n\n'
+        '"uncached" sends a session cookie, which bypasses both page caches (the page is '
+        "rendered; what every visitor sees alike still comes from the tenant memo of "
+        "`cms.cache`, as for any request).\n\n"
         "| path | connections | req/s | p50 ms | p95 ms | p99 ms | errors | of nginx static | "
         "of /livez |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" + table + "\n\n"
         f"Published change visible through the deploy stack after: {', '.join(f'{v:.2f}' for v in visible)} s "

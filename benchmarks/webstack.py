@@ -168,6 +168,19 @@ def wrk(
     return result
 
 
+def gunicorn_workers(workers: int) -> str:
+    """How the benchmark's gunicorn runs, read from deploy/gunicorn.conf.py as it starts it:
+    `4 gthread workers × 1 thread`."""
+    namespace: dict = {}
+    config = ROOT / "deploy" / "gunicorn.conf.py"
+    exec(compile(config.read_text(), str(config), "exec"), namespace)  # noqa: S102 - our file
+    threads = namespace.get("threads", 1)
+    return (
+        f"{workers} {namespace.get('worker_class', 'sync')} workers × {threads} "
+        f"thread{'s' if threads != 1 else ''}"
+    )
+
+
 class Stack:
     """gunicorn (production settings) + nginx with the deploy config, on loopback ports."""
 

@@ -5,18 +5,39 @@ Invalidation is by generation: every key carries the tenant's current generation
 publish or unpublish (or an identity change) moves the number on, orphaning all old entries,
 which then expire by their timeout. Pages holding a CSRF token and requests carrying a session
 cookie are never cached, the same rules as the nginx layer in deploy/.
+
+Below the page cache, every request (with a session too) shares a per-process memo of the
+tenant's reads that are the same for every visitor (`tenant_memo`): its Wagtail site and root
+paths, its sections, identity and official accounts, whether it restricts any page, the home
+page's latest news, a news page found by its address, image renditions. The memo is valid for
+the generation it was read under, so the same publish, edit or registry change that drops the
+page cache drops it, and for at most MEMO_SECONDS in any case. What depends on the visitor (view
+restrictions, sessions, CSRF) is still checked on every request, and every page is rendered.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.http.request import split_domain_port
+
+T = TypeVar("T")
 
 GENERATION_KEY = "cms:generation"
 PAGE_TIMEOUT = 600
 CACHE_HEADER = "X-Simpul-Cache"
+MEMO_SECONDS = 60.0
+MEMO_MAX_ENTRIES = 1_000  # per process, least recently used dropped first
 
 
 def current_generation() -> int | None:
@@ -32,6 +53,131 @@ def current_generation() -> int | None:
 def invalidate() -> None:
     """Drop every cached page of the current schema."""
     cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def request_generation(request) -> int | None:
+    """The current schema's generation, read once per request (None while Redis is away).
+
+    Everything a request caches or reads from the memo is keyed by the generation it started
+    with: a page rendered while a publish moved the generation on is stored under the old one,
+    which no later request asks for.
+    """
+    try:
+        generation, schema_name = request._simpul_generation
+    except AttributeError:
+        pass
+    else:
+        if schema_name == connection.schema_name:
+            return generation
+    generation = current_generation()
+    _note_generation(request, generation)
+    return generation
+
+
+# schema -> the generation this process read last: the page cache fetches it and the page
+# stored under it in one round trip (`_generation_and_entry`).
+_last_generations: dict[str, int] = {}
+
+
+def _note_generation(request, generation: int | None) -> None:
+    request._simpul_generation = (generation, connection.schema_name)
+    if generation is not None:
+        _last_generations[connection.schema_name] = generation
+
+
+# (schema, name) -> (generation, expires at (monotonic), value), least recently used first
+_memo: OrderedDict[tuple[str, Hashable], tuple[int, float, object]] = OrderedDict()
+_memo_lock = threading.Lock()
+# (schema, generation) of the request being served, set by `memo_scope`.
+_scope: ContextVar[tuple[str, int] | None] = ContextVar("simpul_memo_scope", default=None)
+# Off: what a request reads inside a transaction may be its own uncommitted writes (or, in
+# tests, rows rolled back afterwards), which no other request may be shown. tests/cms turns it
+# on, clearing the memo around each test.
+memo_in_transactions = False
+
+
+@contextmanager
+def memo_scope(request):
+    """While serving `request`: `tenant_memo` shares values read under its generation."""
+    generation = request_generation(request)
+    token = _scope.set(None if generation is None else (connection.schema_name, generation))
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def tenant_memo(name: Hashable, build: Callable[[], T]) -> T:
+    """`build()`'s value for the current schema, shared by this process's requests while the
+    schema's generation stays the same (MEMO_SECONDS at most).
+
+    For reads that are the same for every visitor and change only through something that
+    moves the generation (cms.signals and the receivers below): the site's structure and
+    identity, and published pages (any page saved, published, unpublished or moved moves it).
+    The value is shared between requests (and threads): callers must treat it as read-only.
+    Outside a `memo_scope` (no request, another schema, Redis away) `build()` runs every time.
+    """
+    scope = _scope.get()
+    if scope is None or scope[0] != connection.schema_name:
+        return build()
+    schema_name, generation = scope
+    key = (schema_name, name)
+    now = time.monotonic()
+    entry = _memo.get(key)
+    if entry is not None and entry[0] == generation and entry[1] > now:
+        with _memo_lock:
+            if key in _memo:
+                _memo.move_to_end(key)
+        return entry[2]
+    value = build()
+    if memo_in_transactions or not connection.in_atomic_block:
+        with _memo_lock:
+            _memo[key] = (generation, now + MEMO_SECONDS, value)
+            _memo.move_to_end(key)
+            while len(_memo) > MEMO_MAX_ENTRIES:
+                _memo.popitem(last=False)
+    return value
+
+
+def forget_memo() -> None:
+    """Drop this process's memo of every schema (tests)."""
+    with _memo_lock:
+        _memo.clear()
+
+
+def prime_wagtail_site(request) -> None:
+    """Answer Wagtail's per-request lookups from the memo: the site for the host (a query
+    otherwise) and the sites' root paths (a cache read otherwise). The site's root page is the
+    memoised instance too, with its `.specific` page loaded once."""
+    from wagtail.models import Site
+
+    if not hasattr(request, "_wagtail_site"):
+        hostname = split_domain_port(request._get_raw_host())[0]
+        port = request.get_port()
+        request._wagtail_site = tenant_memo(
+            ("site", hostname, port), lambda: Site._find_for_request(request)
+        )
+    if not hasattr(request, "_wagtail_cached_site_root_paths"):
+        request._wagtail_cached_site_root_paths = tenant_memo(
+            "site_root_paths", Site.get_site_root_paths
+        )
+
+
+def _dependency_changed(sender, instance, **kwargs) -> None:
+    """A privacy setting, a site or an image changed: what pages show may differ."""
+    from .services import cache_invalidate_on_commit
+
+    cache_invalidate_on_commit()
+
+
+# Changes cms.signals does not watch, which the memo (and the page cache) depend on: a view
+# restriction added or lifted, a site's host or root, an image's file or focal point. Lazy
+# senders: this module is imported while the models load.
+for _sender in ("wagtailcore.PageViewRestriction", "wagtailcore.Site", "wagtailimages.Image"):
+    for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
+        _signal.connect(
+            _dependency_changed, sender=_sender, dispatch_uid=f"cms_cache_{_sender}_{_what}"
+        )
 
 
 def last_change_ns() -> int | None:
@@ -82,13 +228,28 @@ def _key(request, generation: int) -> str:
     return f"cms:page:{generation}:{digest}"
 
 
+def _generation_and_entry(request) -> tuple[int | None, tuple | None]:
+    """The current generation and the page stored under it: one round trip while the
+    generation is the one this process saw last (nearly always), two after a change."""
+    guess = _last_generations.get(connection.schema_name)
+    if guess is not None and not hasattr(request, "_simpul_generation"):
+        key = _key(request, guess)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is not None:
+            _note_generation(request, generation)
+            if generation == guess:
+                return generation, found.get(key)
+    generation = request_generation(request)
+    if generation is None:
+        return None, None
+    return generation, cache.get(_key(request, generation))
+
+
 def cached_response(request) -> HttpResponse | None:
     if not _cacheable_request(request):
         return None
-    generation = current_generation()
-    if generation is None:
-        return None
-    entry = cache.get(_key(request, generation))
+    _, entry = _generation_and_entry(request)
     if entry is None:
         return None
     status, content_type, content = entry
@@ -106,7 +267,7 @@ def store_response(request, response) -> None:
         response.render()
     if b"csrfmiddlewaretoken" in response.content:
         return
-    generation = current_generation()
+    generation = request_generation(request)
     if generation is None:
         return
     cache.set(
@@ -128,7 +289,13 @@ def cache_page_per_tenant(view):
         if hit is not None:
             return hit
         request._simpul_page_cache = True
-        response = view(request, *args, **kwargs)
+        with memo_scope(request):
+            prime_wagtail_site(request)
+            response = view(request, *args, **kwargs)
+            # Templates render here, inside the scope (their tags read the memo), not later
+            # in Django's handler; no middleware of the project alters template responses.
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
         store_response(request, response)
         return response
 
@@ -141,8 +308,22 @@ class CachedPageMixin:
     """Serve a Wagtail page from the tenant's page cache when an anonymous visitor asks.
 
     Pages reached through cms.urls' cached route are already looked up and stored there;
-    this covers any other way in (Wagtail's own serve view).
+    this covers any other way in (Wagtail's own serve view). Wagtail's check of the page's
+    view restrictions (two queries on every view) is answered from the tenant's memo while
+    the instansi has no private page at all, the usual case.
     """
+
+    def get_view_restrictions(self):
+        from wagtail.models import PageViewRestriction
+
+        from .selectors import any_view_restriction
+
+        if not any_view_restriction():
+            restrictions = PageViewRestriction.objects.none()
+            # Known to be empty: iterating it (Wagtail's check does) compiles no SQL either.
+            restrictions._result_cache = []
+            return restrictions
+        return super().get_view_restrictions()
 
     def serve(self, request, *args, **kwargs):
         if getattr(request, "_simpul_page_cache", False):

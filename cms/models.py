@@ -112,14 +112,25 @@ class HomePage(CachedPageMixin, Page):
         super().clean()
         _clean_image_alt(self.hero_image, self.hero_image_alt, "hero_image_alt")
 
+    def route(self, request, path_components):
+        from . import selectors
+
+        if path_components:
+            # The sections (berita, profil, kontak…) from the tenant's memo: no query.
+            section = selectors.section_pages(self).get(path_components[0])
+            if section is not None:
+                return section.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = selectors.news_list_latest(limit=4)
+        context["latest_news"] = selectors.site_latest_news()
         context["official_accounts"] = selectors.official_accounts()
-        context["news_index"] = selectors.news_index_page()
-        context["contact_page"] = selectors.contact_page()
+        context["news_index"] = selectors.site_news_index_page()
+        context["contact_page"] = selectors.site_contact_page()
+        context["hero_image"] = selectors.hero_image(self)
         return context
 
 
@@ -137,6 +148,21 @@ class NewsIndexPage(CachedPageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = "indeks berita"
         verbose_name_plural = "indeks berita"
+
+    def route(self, request, path_components):
+        # A news item from the tenant's memo, else in one query with its image (Wagtail's
+        # Page.route takes two, the page and then its specific row); the feeds and other
+        # sub-routes come first, as in RoutablePageMixin.route, anything else goes the usual way.
+        if path_components and self.live:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                from . import selectors
+
+                news = selectors.news_page_for_route(self, path_components[0])
+                if news is not None:
+                    return news.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     @path("")
     def index(self, request):
@@ -252,7 +278,7 @@ class NewsPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_index"] = self.get_parent().specific
+        context["news_index"] = self.get_parent().specific  # set by NewsIndexPage.route
         return context
 
 
@@ -273,8 +299,10 @@ class StandardPage(CachedPageMixin, Page):
         verbose_name_plural = "halaman standar"
 
     def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.get_children().live().public().specific()
+        context["children"] = selectors.public(self.get_children().live()).specific()
         return context
 
 
@@ -346,6 +374,8 @@ class IdentitySettings(BaseGenericSetting):
             [FieldPanel("head_name"), FieldPanel("head_title")], heading="Kepala instansi"
         ),
     ]
+
+    select_related = ["logo"]  # every page shows the logo: load() fetches it in the same query
 
     class Meta:
         verbose_name = "identitas instansi"

@@ -8,7 +8,6 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from . import selectors
 from .cache import cache_page_per_tenant
-from .models import IdentitySettings
 from .params import query_param
 
 SEARCH_PER_PAGE = 10
@@ -41,7 +40,7 @@ def robots_txt(request):
 @cache_page_per_tenant
 def identity_css(request):
     """The instansi's colours as CSS custom properties (the public CSP forbids inline styles)."""
-    identity = IdentitySettings.load(request_or_site=request)
+    identity = selectors.site_identity()
     css = (
         ":root {"
         f" --brand: {identity.primary_colour};"

@@ -8,7 +8,8 @@ import copy
 import threading
 import time
 
-from django_tenants.utils import remove_www
+from django.db import connection
+from django_tenants.utils import get_public_schema_name, remove_www, schema_context
 
 from .models import Domain, Instansi
 
@@ -23,6 +24,18 @@ def forget_hosts() -> None:
         _entries.clear()
 
 
+def _domain_for(hostname: str) -> Domain | None:
+    query = Domain.objects.select_related("tenant").filter(
+        domain=hostname, tenant__is_template=False
+    )
+    public = get_public_schema_name()
+    if connection.schema_name == public:
+        return query.first()
+    # The middleware no longer resets every request to the public schema first.
+    with schema_context(public):
+        return query.first()
+
+
 def instansi_for_host(hostname: str) -> Instansi | None:
     """The instansi served on `hostname` (active or archived), or None."""
     hostname = remove_www(hostname.lower())
@@ -31,11 +44,7 @@ def instansi_for_host(hostname: str) -> Instansi | None:
     if entry is not None and entry[0] > now:
         found = entry[1]
     else:
-        domain = (
-            Domain.objects.select_related("tenant")
-            .filter(domain=hostname, tenant__is_template=False)
-            .first()
-        )
+        domain = _domain_for(hostname)
         found = domain.tenant if domain else _MISSING
         with _lock:
             if len(_entries) > 10_000:

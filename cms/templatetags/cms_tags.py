@@ -21,6 +21,8 @@ def tanggal(value, fmt: str = "j F Y") -> str:
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     elif not isinstance(value, date):
         return str(value)
+    if translation.get_language() == "id":  # the usual case: no switch of language
+        return formats.date_format(value, fmt)
     with translation.override("id"):
         return formats.date_format(value, fmt)
 
@@ -43,8 +45,61 @@ def absolute_url(context, path: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def full_url(context, page) -> str:
+    """The page's absolute URL, with the request's memoised site root paths (`page.full_url`
+    reads them from the cache again for every page object)."""
+    return page.get_full_url(context.get("request")) or ""
+
+
+_filters: dict = {}
+
+
+def _rendition(image, filter_spec: str):
+    """Like Wagtail's image tags, with less work on every use: the filter is parsed once per
+    process (Wagtail parses it again each time); a rendition prefetched with the image is not
+    written back to the rendition cache (`get_rendition` writes every one it returns); any
+    other comes from the tenant's memo, keyed by what makes it (image file, focal point,
+    filter), instead of two cache round trips. A missing image file gives Wagtail's
+    "not-found" rendition, as its tags do."""
+    from wagtail.images.models import Filter
+    from wagtail.images.shortcuts import get_renditions_or_not_found
+
+    from cms.cache import tenant_memo
+
+    image_filter = _filters.get(filter_spec)
+    if image_filter is None:
+        image_filter = _filters.setdefault(filter_spec, Filter(spec=filter_spec))
+
+    def find():
+        return next(iter(get_renditions_or_not_found(image, [image_filter]).values()))
+
+    if image._get_prefetched_renditions() is not None:
+        return find()
+    key = ("rendition", image.pk, image.file.name, image_filter.get_cache_key(image), filter_spec)
+    return tenant_memo(key, find)
+
+
+@register.simple_tag
+def img(image, filter_spec: str, **attrs):
+    """`{% img page.image "width-960" alt=page.image_alt class="x" %}`: the same `<img>` as
+    `{% image page.image width-960 alt=… class="x" %}` (see `_rendition`)."""
+    if not image:
+        return ""
+    return _rendition(image, filter_spec).img_tag(attrs)
+
+
+@register.simple_tag
+def rendition(image, filter_spec: str):
+    """`{% rendition page.image "fill-1200x630" as r %}`: as `{% image … as r %}`."""
+    if not image:
+        return None
+    return _rendition(image, filter_spec)
+
+
+@register.simple_tag(takes_context=True)
 def site_identity(context):
-    """The current instansi's IdentitySettings (logo loaded), or None on the portal.
+    """The current instansi's IdentitySettings (logo and its renditions loaded), or None on
+    the portal.
 
     Error pages extend the same base template, including the 503 page shown when the database
     is down, so a failing read gives None here instead of a second error.
@@ -54,14 +109,12 @@ def site_identity(context):
         return None
     from django.db import DatabaseError
 
-    from cms.models import IdentitySettings
+    from cms.selectors import site_identity as load_site_identity
 
     try:
-        identity = IdentitySettings.load(request_or_site=request)
-        _ = identity.logo  # fetch now, inside the guard
+        return load_site_identity()  # logo and its renditions loaded, inside the guard
     except DatabaseError:
         return None
-    return identity
 
 
 @register.simple_tag

@@ -104,3 +104,18 @@ def test_sweep_drops_a_cache_that_outlived_a_lost_invalidation():
         assert page_cache.reconcile() is True
         assert django_cache.get(page_cache.GENERATION_KEY) > 1
         assert page_cache.reconcile() is False  # nothing newer than the new generation
+
+
+def test_generation_moved_by_another_process_is_seen(humas_client):
+    """The page and the generation this process saw last come in one round trip; a newer
+    generation (set by another process) is never answered with the page stored under the old."""
+    import time
+
+    from django.core.cache import cache as django_cache
+
+    assert humas_client.get("/berita/")[cache.CACHE_HEADER] == "miss"
+    assert humas_client.get("/berita/")[cache.CACHE_HEADER] == "hit"
+    with schema_context("humas"):
+        django_cache.set(cache.GENERATION_KEY, time.time_ns(), timeout=None)
+    assert humas_client.get("/berita/")[cache.CACHE_HEADER] == "miss"
+    assert humas_client.get("/berita/")[cache.CACHE_HEADER] == "hit"

@@ -176,3 +176,14 @@ def test_dates_stay_indonesian_for_an_english_browser():
 )
 def test_nul_characters_in_queries_are_harmless(humas_client, path):
     assert humas_client.get(path).status_code == 200
+
+
+def test_tanggal_is_indonesian_whatever_language_is_active():
+    from django.utils import translation
+
+    from cms.templatetags.cms_tags import tanggal
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            assert tanggal(date(2026, 3, 12), "l, j F Y") == "Kamis, 12 Maret 2026"
+            assert translation.get_language() == language  # left as it was
