@@ -21,7 +21,10 @@ def exception_handler(exc, context):
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DataError):
         # A value the database cannot hold (an id past bigint, say): nothing can match it.
-        return Response({"detail": "Nilai di luar jangkauan; tidak ditemukan."}, status=status.HTTP_404_NOT_FOUND)
+        return Response(
+            {"detail": "Nilai di luar jangkauan; tidak ditemukan."},
+            status=status.HTTP_404_NOT_FOUND,
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound("Tidak ditemukan.")
     return drf_exception_handler(exc, context)
