@@ -27,7 +27,6 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.http.request import split_domain_port
 
@@ -112,7 +111,7 @@ def tenant_memo(name: Hashable, build: Callable[[], T]) -> T:
     schema's generation stays the same (MEMO_SECONDS at most).
 
     For reads that are the same for every visitor and change only through something that
-    moves the generation (cms.signals and the receivers below): the site's structure and
+    moves the generation (cms.signals): the site's structure and
     identity, and published pages (any page saved, published, unpublished or moved moves it).
     The value is shared between requests (and threads): callers must treat it as read-only.
     Outside a `memo_scope` (no request, another schema, Redis away) `build()` runs every time.
@@ -160,23 +159,6 @@ def prime_wagtail_site(request) -> None:
     if not hasattr(request, "_wagtail_cached_site_root_paths"):
         request._wagtail_cached_site_root_paths = tenant_memo(
             "site_root_paths", Site.get_site_root_paths
-        )
-
-
-def _dependency_changed(sender, instance, **kwargs) -> None:
-    """A privacy setting, a site or an image changed: what pages show may differ."""
-    from .services import cache_invalidate_on_commit
-
-    cache_invalidate_on_commit()
-
-
-# Changes cms.signals does not watch, which the memo (and the page cache) depend on: a view
-# restriction added or lifted, a site's host or root, an image's file or focal point. Lazy
-# senders: this module is imported while the models load.
-for _sender in ("wagtailcore.PageViewRestriction", "wagtailcore.Site", "wagtailimages.Image"):
-    for _signal, _what in ((post_save, "saved"), (post_delete, "deleted")):
-        _signal.connect(
-            _dependency_changed, sender=_sender, dispatch_uid=f"cms_cache_{_sender}_{_what}"
         )
 
 

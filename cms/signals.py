@@ -1,7 +1,8 @@
 """Wagtail and model signals of the website, each handing over to `cms.services` on commit."""
 
 from django.db.models.signals import post_delete, post_save
-from wagtail.models import Page
+from wagtail.images.models import Image
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished
 
 from . import services
@@ -34,18 +35,24 @@ def _page_saved(sender, instance, **kwargs):
         services.cache_invalidate_on_commit()
 
 
-def _registry_changed(sender, instance, **kwargs):
-    # The home page lists the official accounts: show a change at once, not after the timeout.
+def _shown_data_changed(sender, instance, **kwargs):
+    # Rows that pages show or depend on besides pages themselves: the official accounts on the
+    # home page, a view restriction added or lifted, a site's host or root, an image's file or
+    # focal point. Show a change at once (page cache and tenant memo), not after the timeout.
     services.cache_invalidate_on_commit()
 
 
 def connect() -> None:
     from tenants.registry.models import OfficialAccount
 
-    post_save.connect(_registry_changed, sender=OfficialAccount, dispatch_uid="cms_account_saved")
+    post_save.connect(_shown_data_changed, sender=OfficialAccount, dispatch_uid="cms_account_saved")
     post_delete.connect(
-        _registry_changed, sender=OfficialAccount, dispatch_uid="cms_account_deleted"
+        _shown_data_changed, sender=OfficialAccount, dispatch_uid="cms_account_deleted"
     )
+    for model in (PageViewRestriction, Site, Image):
+        name = model._meta.label_lower
+        post_save.connect(_shown_data_changed, sender=model, dispatch_uid=f"cms_{name}_saved")
+        post_delete.connect(_shown_data_changed, sender=model, dispatch_uid=f"cms_{name}_deleted")
     page_published.connect(_page_published, dispatch_uid="cms_page_published")
     page_unpublished.connect(_page_unpublished, dispatch_uid="cms_page_unpublished")
     page_slug_changed.connect(_page_slug_changed, dispatch_uid="cms_page_slug_changed")
