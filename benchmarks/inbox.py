@@ -476,13 +476,6 @@ def seed_sweep(count: int) -> dict:
     }
 
 
-def _candidates_query(now):
-    """The candidate query of `referral_clock_tick` itself (for EXPLAIN)."""
-    from inbox.services import referral_clock_candidates
-
-    return referral_clock_candidates(now=now)
-
-
 def explain(queryset) -> str:
     from django.db import connection
 
@@ -496,7 +489,7 @@ def sweep_benchmark(count: int) -> dict:
     from django.utils import timezone
 
     from inbox.models import Notification
-    from inbox.services import referral_clock_tick, super_instansi
+    from inbox.services import referral_clock_candidates, referral_clock_tick, super_instansi
 
     print(f"-- SLA sweep: seeding {count:,} inquiries with referrals", flush=True)
     with Timer() as seeding:
@@ -510,14 +503,14 @@ def sweep_benchmark(count: int) -> dict:
     expected_overdue = sum(1 for g in range(1, count + 1) if g % 5000 == 4998 and g % 10 >= 7)
     expected_reminders = sum(1 for g in range(1, count + 1) if g % 5000 == 4999 and g % 10 >= 7)
     with Timer() as query_timer:
-        candidates = len(list(_candidates_query(now)))
-    plan_before = explain(_candidates_query(now))
+        candidates = len(list(referral_clock_candidates(now=now)))
+    plan_before = explain(referral_clock_candidates(now=now))
     last_pk = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     with Timer() as first:
         counts_first = referral_clock_tick()
     with Timer() as steady:
         counts_steady = referral_clock_tick()
-    plan_after = explain(_candidates_query(timezone.now()))
+    plan_after = explain(referral_clock_candidates(now=timezone.now()))
     made = Notification.objects.filter(inquiry__instansi=seeded["a"], pk__gt=last_pk).count()
     assert counts_first == {"reminders": expected_reminders, "overdue": expected_overdue}, (
         counts_first,
