@@ -35,6 +35,11 @@ T = TypeVar("T")
 GENERATION_KEY = "cms:generation"
 PAGE_TIMEOUT = 600
 CACHE_HEADER = "X-Simpul-Cache"
+# What a page every anonymous visitor shares tells the caches in front (deploy/nginx): a shared
+# cache may keep it for a second and, while it fetches a newer copy in the background, hand out
+# the old one for one more second; browsers revalidate every time. So readers never queue
+# behind a refresh, and no copy older than about two seconds is served, however quiet the site.
+SHARED_CACHE_CONTROL = "max-age=0, s-maxage=1, stale-while-revalidate=1"
 MEMO_SECONDS = 60.0
 MEMO_MAX_ENTRIES = 1_000  # per process, least recently used dropped first
 
@@ -207,7 +212,9 @@ def _key(request, generation: int) -> str:
     digest = hashlib.sha256(f"{request.get_host()}|{request.get_full_path()}".encode()).hexdigest()[
         :32
     ]
-    return f"cms:page:{generation}:{digest}"
+    # The entry's shape is part of the key (v2: with its Cache-Control), so that processes of
+    # two releases running side by side during a deploy never read each other's entries.
+    return f"cms:page:v2:{generation}:{digest}"
 
 
 def _generation_and_entry(request) -> tuple[int | None, tuple | None]:
@@ -234,13 +241,15 @@ def cached_response(request) -> HttpResponse | None:
     _, entry = _generation_and_entry(request)
     if entry is None:
         return None
-    status, content_type, content = entry
+    status, content_type, content, cache_control = entry
     response = HttpResponse(content, content_type=content_type, status=status)
+    response["Cache-Control"] = cache_control
     response[CACHE_HEADER] = "hit"
     return response
 
 
 def store_response(request, response) -> None:
+    """Keep a page every anonymous visitor may share, and say so to the caches in front."""
     if not _cacheable_request(request) or response.status_code != 200:
         return
     if getattr(response, "streaming", False) or response.has_header("Set-Cookie"):
@@ -249,12 +258,19 @@ def store_response(request, response) -> None:
         response.render()
     if b"csrfmiddlewaretoken" in response.content:
         return
+    if not response.has_header("Cache-Control"):  # a view's own rule (identity.css) stands
+        response["Cache-Control"] = SHARED_CACHE_CONTROL
     generation = request_generation(request)
     if generation is None:
         return
     cache.set(
         _key(request, generation),
-        (response.status_code, response.get("Content-Type", "text/html"), response.content),
+        (
+            response.status_code,
+            response.get("Content-Type", "text/html"),
+            response.content,
+            response["Cache-Control"],
+        ),
         timeout=PAGE_TIMEOUT,
     )
     response[CACHE_HEADER] = "miss"

@@ -126,3 +126,38 @@ def portal_url(path: str = "/") -> str:
     host = settings.SIMPUL_BASE_DOMAIN
     netloc = f"{host}:{port}" if port and port not in {"80", "443"} else host
     return f"{settings.SIMPUL_PUBLIC_SCHEME}://{netloc}{path}"
+
+
+@register.tag
+def shared(parser, token):
+    """`{% shared "name" value … %}…{% endshared %}`: the enclosed part of the page, rendered
+    once and reused by this process's requests of the same instansi (cms.cache's tenant memo)
+    until it publishes or changes anything its pages show.
+
+    Only for parts that are the same for every visitor: no form, no CSRF token, no user, no
+    query string. What the part depends on besides the instansi's published content is given
+    as values (the page's id, say), and the host is always part of the key. Outside a request
+    served through the page cache's route (Wagtail previews, the admin, error pages), the part
+    is rendered every time.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% shared %} needs a name")
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, [parser.compile_filter(bit) for bit in bits[1:]])
+
+
+class SharedNode(template.Node):
+    def __init__(self, nodelist, key):
+        self.nodelist = nodelist
+        self.key = key
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None or getattr(request, "is_preview", False):
+            return self.nodelist.render(context)
+        from cms.cache import tenant_memo
+
+        key = ("shared", request.get_host(), *(part.resolve(context) for part in self.key))
+        return tenant_memo(key, lambda: self.nodelist.render(context))

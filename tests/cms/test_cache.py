@@ -119,3 +119,21 @@ def test_generation_moved_by_another_process_is_seen(humas_client):
         django_cache.set(cache.GENERATION_KEY, time.time_ns(), timeout=None)
     assert humas_client.get("/berita/")[cache.CACHE_HEADER] == "miss"
     assert humas_client.get("/berita/")[cache.CACHE_HEADER] == "hit"
+
+
+def test_shared_pages_tell_the_caches_in_front_how_long_they_may_keep_them(humas_client):
+    for expected in ("miss", "hit"):
+        response = humas_client.get("/berita/")
+        assert response[cache.CACHE_HEADER] == expected
+        assert response["Cache-Control"] == cache.SHARED_CACHE_CONTROL
+    # A view's own rule stands, on the hit too.
+    for _ in range(2):
+        assert humas_client.get("/identitas.css")["Cache-Control"] == "public, max-age=300"
+
+
+def test_personal_pages_carry_no_shared_cache_rule():
+    admin = login_client("humas")
+    assert "s-maxage" not in admin.get("/berita/").get("Cache-Control", "")
+    client = Client(HTTP_HOST="humas.localhost")
+    assert "s-maxage" not in client.get("/admin/login/").get("Cache-Control", "")
+    assert "s-maxage" not in client.get("/tanya/").get("Cache-Control", "")

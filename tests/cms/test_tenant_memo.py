@@ -244,3 +244,66 @@ def test_img_tag_of_an_image_without_file_renders_not_found():
             Context({"image": image})
         )
     assert "not-found" in html
+
+
+def _shared_template():
+    return Template('{% load cms_tags %}{% shared "uji" value %}{{ counter.next }}{% endshared %}')
+
+
+class _Counter:
+    def __init__(self):
+        self.count = 0
+
+    def next(self):
+        self.count += 1
+        return self.count
+
+
+def _render_shared(request, value="a", counter=None):
+    return _shared_template().render(
+        Context({"request": request, "value": value, "counter": counter})
+    )
+
+
+def test_shared_fragment_is_rendered_once_per_generation_host_and_value():
+    counter = _Counter()
+    with schema_context("humas"):
+        with cache.memo_scope(_request()):
+            assert _render_shared(_request(), counter=counter) == "1"
+        with cache.memo_scope(_request()):  # the next request reuses it
+            assert _render_shared(_request(), counter=counter) == "1"
+            assert _render_shared(_request(), value="b", counter=counter) == "2"
+            other_host = RequestFactory().get("/", HTTP_HOST="www.humas.localhost")
+            assert _render_shared(other_host, counter=counter) == "3"
+        cache.invalidate()  # a publish
+        with cache.memo_scope(_request()):
+            assert _render_shared(_request(), counter=counter) == "4"
+
+
+def test_shared_fragment_outside_a_page_request_or_in_a_preview_renders_every_time():
+    counter = _Counter()
+    with schema_context("humas"):
+        assert _render_shared(_request(), counter=counter) == "1"
+        assert _render_shared(_request(), counter=counter) == "2"
+        preview = _request()
+        preview.is_preview = True
+        with cache.memo_scope(preview):
+            assert _render_shared(preview, counter=counter) == "3"
+            assert _render_shared(preview, counter=counter) == "4"
+
+
+def test_shared_fragment_needs_a_name():
+    from django.template import TemplateSyntaxError
+
+    with pytest.raises(TemplateSyntaxError):
+        Template("{% load cms_tags %}{% shared %}x{% endshared %}")
+
+
+def test_pages_rendered_from_shared_fragments_match_a_full_render(session_client):
+    """The second render of each page (its fragments from the memo) is the first one's HTML."""
+    with schema_context("humas"):
+        url = make_news(title="Berita bagian bersama", image=make_image()).url
+    for path in ("/", url, "/kontak/"):
+        first = _html(session_client, path)
+        assert _html(session_client, path) == first
+    assert "Berita bagian bersama" in _html(session_client, url)
