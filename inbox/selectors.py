@@ -118,11 +118,10 @@ def inquiry_get_for(*, instansi: Instansi, inquiry_id: Any) -> Inquiry:
         pk = int(inquiry_id)
     except (TypeError, ValueError):
         raise NotFound("Pesan tidak ditemukan.") from None
+    referred_to_us = Referral.objects.filter(inquiry=OuterRef("pk"), to_instansi=instansi)
     inquiry = (
         _with_referrals(
-            Inquiry.objects.filter(pk=pk).filter(
-                Q(instansi=instansi) | Q(referrals__to_instansi=instansi)
-            )
+            Inquiry.objects.filter(Q(instansi=instansi) | Exists(referred_to_us), pk=pk)
         )
         .prefetch_related(
             Prefetch(
@@ -132,7 +131,6 @@ def inquiry_get_for(*, instansi: Instansi, inquiry_id: Any) -> Inquiry:
                 ),
             )
         )
-        .distinct()
         .first()
     )
     if inquiry is None:

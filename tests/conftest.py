@@ -286,7 +286,15 @@ def url_for(live_server_url: str, slug: str | None, path: str = "/") -> str:
 
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup) -> Iterator[subprocess.Popen]:
-    """A real Celery worker (solo pool) on the test Redis, against the test database."""
+    """A real Celery worker (solo pool) on the test Redis, against the test database.
+
+    The queue is emptied first: what earlier tests (or runs) left there belongs to rows that
+    were rolled back, and a solo worker chewing through it would make the first test that
+    waits for a task time out.
+    """
+    from simpul.celery import app
+
+    app.control.purge()
     proc = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
@@ -307,8 +315,6 @@ def celery_worker(django_db_setup) -> Iterator[subprocess.Popen]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    from simpul.celery import app
-
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         if proc.poll() is not None:

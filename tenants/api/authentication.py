@@ -1,6 +1,7 @@
 """`Authorization: Token <key>`: an instansi's API token, valid only on that instansi's host."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -8,6 +9,10 @@ from rest_framework import authentication, exceptions
 
 from ..models import ApiToken, Instansi
 from ..services import hash_token_key
+
+# "Last used" is shown to the minute (the admin's token list): a busy client's token is written
+# once a minute, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 @dataclass
@@ -51,5 +56,7 @@ class InstansiTokenAuthentication(authentication.TokenAuthentication):
             or not token.instansi.is_active
         ):
             raise exceptions.AuthenticationFailed("Token tidak sah untuk instansi ini.")
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return ApiClient(token=token, instansi=token.instansi), token
