@@ -41,7 +41,10 @@ CACHE_HEADER = "X-Simpul-Cache"
 # behind a refresh, and no copy older than about two seconds is served, however quiet the site.
 SHARED_CACHE_CONTROL = "max-age=0, s-maxage=1, stale-while-revalidate=1"
 MEMO_SECONDS = 60.0
-MEMO_MAX_ENTRIES = 1_000  # per process, least recently used dropped first
+# Per process, least recently used dropped first. An instansi whose home, news and profile are
+# read holds about 16-20 entries, some 70 KB (tracemalloc): room for every instansi of a
+# regency of 250 (about 20 MB per process); at 1,000, a site of 200 cycled its memo away.
+MEMO_MAX_ENTRIES = 5_000
 
 
 def current_generation() -> int | None:
