@@ -1,8 +1,10 @@
 """Run every benchmark in turn (`make bench`); each rewrites its section of RESULTS.md.
 
-The parameters fit the whole run in about 20 minutes on a quiet 2-core machine, 30 at most:
-each benchmark has a time limit and the run a budget of 30 minutes. A benchmark that fails or overruns is reported and the
-others still run; the exit status is non-zero when any failed.
+The parameters fit the whole run in about 20 minutes on a quiet 2-core machine. The same
+machine has been seen 2.5 times slower on another day (cloning 2.1 s per instansi instead of
+0.9), so each benchmark's time limit leaves room for that, and the run has a budget of 50
+minutes. A benchmark that fails or overruns is reported and the others still run; the exit
+status is non-zero when any failed.
 
 Usage: python benchmarks/run.py [--quick] [name ...]
        (names: provisioning read_path inbox console growth; --quick: small parameters, to check
@@ -24,22 +26,22 @@ BENCHMARKS = [
     (
         "provisioning",
         ["--counts", "1,50", "--migrate-counts", "50,200", "--migration-sample", "5", "--keep"],
-        660,
+        1500,
     ),
-    ("read_path", ["--seconds", "5", "--connections", "1,16,64"], 300),
+    ("read_path", ["--seconds", "5", "--connections", "1,16,64"], 480),
     (
         "inbox",
         ["--seconds", "10", "--clients", "64", "--instansi", "10", "--sweep", "100000"],
-        240,
+        420,
     ),
-    ("console", ["--counts", "50,200,500", "--requests", "20", "--refresh", "10"], 180),
+    ("console", ["--counts", "50,200,500", "--requests", "20", "--refresh", "10"], 360),
     (
         "growth",
         ["--counts", "10,200", "--seconds", "5", "--connections", "16", "--clients", "32"],
-        600,
+        1200,
     ),
 ]
-BUDGET = 30 * 60  # the whole run; a benchmark gets at most what is left of it
+BUDGET = 50 * 60  # the whole run; a benchmark gets at most what is left of it
 
 
 # `--quick`: the same benchmarks with small parameters (a few minutes) to check they run.

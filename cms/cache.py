@@ -12,7 +12,12 @@ paths, its sections, identity and official accounts, whether it restricts any pa
 page's latest news, a news page found by its address, image renditions. The memo is valid for
 the generation it was read under, so the same publish, edit or registry change that drops the
 page cache drops it, and for at most MEMO_SECONDS in any case. What depends on the visitor (view
-restrictions, sessions, CSRF) is still checked on every request, and every page is rendered.
+restrictions, sessions, CSRF) is still checked on every request, and every page is rendered;
+the parts of a template that are the same for everyone come from the memo too (`{% shared %}`
+in cms_tags).
+
+A page that may be shared tells the caches in front how long they may keep it
+(SHARED_CACHE_CONTROL), which is what nginx's micro-cache in deploy/ follows.
 """
 
 import hashlib

@@ -2,11 +2,12 @@
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 from tests.conftest import ROOT
+
+from .nginx import NGINX, write_config
 
 DEPLOY = ROOT / "deploy"
 
@@ -37,23 +38,9 @@ def test_compose_refuses_to_run_without_a_secret_key():
 
 
 def test_nginx_config_is_valid_with_wildcard_hosts(tmp_path: Path):
-    template = (DEPLOY / "nginx" / "simpul.conf").read_text()
-    assert "*.${SIMPUL_BASE_DOMAIN}" in template
-    site = (
-        template.replace("${SIMPUL_BASE_DOMAIN}", "sintang.go.id")
-        .replace("server web:8000;", "server 127.0.0.1:8000;")
-        .replace("/var/cache/nginx/simpul", str(tmp_path / "cache"))
-        .replace("listen 80 default_server;", "listen 127.0.0.1:18080;")
-    )
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
-        f"events {{}}\nhttp {{ access_log off; client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
-        f"fastcgi_temp_path {tmp_path}/fcgi; uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;\n{site}\n}}\n"
-    )
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    conf = write_config(tmp_path, upstream_port=8000, listen_port=18080)
     result = subprocess.run(
-        [nginx, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True
+        [NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
 

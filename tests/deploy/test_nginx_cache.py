@@ -3,10 +3,7 @@ stand-in application that answers the way Simpul's shared pages do (cms.cache's
 SHARED_CACHE_CONTROL): readers never queue behind a refresh, and no copy is served more than
 a second past its expiry, however quiet the site has been."""
 
-import getpass
 import http.server
-import os
-import shutil
 import socket
 import subprocess
 import threading
@@ -18,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from cms.cache import SHARED_CACHE_CONTROL
-from tests.conftest import ROOT
 
-HOST = "humas.sintang.go.id"
+from .nginx import BASE_DOMAIN, NGINX, write_config
+
+HOST = f"humas.{BASE_DOMAIN}"
 UPSTREAM_SECONDS = 0.4  # how long the stand-in takes to render a page
 
 
@@ -65,29 +63,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def edge(tmp_path: Path):
     """(nginx base URL, the stand-in application) with the deploy config."""
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     app_port, edge_port = _free_port(), _free_port()
     app = _App(app_port, SHARED_CACHE_CONTROL)
     threading.Thread(target=app.serve_forever, daemon=True).start()
-    site = (
-        (ROOT / "deploy" / "nginx" / "simpul.conf")
-        .read_text()
-        .replace("${SIMPUL_BASE_DOMAIN}", "sintang.go.id")
-        .replace("server web:8000;", f"server 127.0.0.1:{app_port};")
-        .replace("/var/cache/nginx/simpul", str(tmp_path / "cache"))
-        .replace("listen 80 default_server;", f"listen 127.0.0.1:{edge_port};")
-    )
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        (f"user {getpass.getuser()};\n" if os.geteuid() == 0 else "")
-        + f"pid {tmp_path}/nginx.pid; error_log {tmp_path}/error.log;\n"
-        "events {}\n"
-        f"http {{ access_log off; client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
-        f"fastcgi_temp_path {tmp_path}/fcgi; uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;\n"
-        f"{site}\n}}\n"
-    )
+    conf = write_config(tmp_path, upstream_port=app_port, listen_port=edge_port)
     proc = subprocess.Popen(
-        [nginx, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
+        [NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -1,14 +1,14 @@
 """Concurrent duplicate POSTs with one Idempotency-Key against a real threaded server.
 
-Not in a test transaction: the server is another process, so the token is committed (and
-revoked afterwards); the inquiry it makes carries a unique marker.
+Not in a test transaction: the server is another process, so the token and the inquiry are
+committed, and deleted afterwards (the audit trail keeps its entries, as it always does).
 """
 
 import threading
 
 import pytest
 
-from inbox.models import Inquiry
+from inbox.models import IdempotencyRecord, Inquiry
 from tenants.models import ApiToken, Instansi
 from tenants.services import api_token_create
 
@@ -41,13 +41,18 @@ def test_concurrent_duplicates_make_one_row(live_server_url, django_db_blocker):
         results.append((status, data.get("id")))
 
     threads = [threading.Thread(target=send) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    with django_db_blocker.unblock():
-        stored = Inquiry.objects.filter(body=marker).count()
-        ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.created_at)
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        with django_db_blocker.unblock():
+            stored = Inquiry.objects.filter(body=marker).count()
+    finally:
+        with django_db_blocker.unblock():
+            Inquiry.objects.filter(body=marker).delete()
+            IdempotencyRecord.objects.filter(key=marker).delete()
+            ApiToken.objects.filter(pk=token.pk).delete()
     assert len(results) == 8
     assert {code for code, _ in results} == {201}
     assert len({iid for _, iid in results}) == 1

@@ -54,3 +54,27 @@ def test_cannot_revoke_another_instansis_token(db):
     login_client("humas").post(f"/admin/token-api/{token.pk}/cabut/")
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_last_use_is_recorded_to_the_minute(db):
+    from datetime import timedelta
+
+    from tenants.api.authentication import LAST_USED_PRECISION
+    from tenants.models import Instansi
+    from tenants.services import api_token_create
+
+    token, key = api_token_create(instansi=Instansi.objects.get(schema_name="humas"), name="Menit")
+    api = tenant_client("humas")
+
+    def call():
+        response = api.get("/api/v1/registry/decrees/", HTTP_AUTHORIZATION=f"Token {key}")
+        assert response.status_code == 200
+        token.refresh_from_db()
+        return token.last_used_at
+
+    first = call()
+    assert first is not None
+    assert call() == first  # within the minute: not written again
+    earlier = first - LAST_USED_PRECISION - timedelta(seconds=1)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    assert call() > earlier
