@@ -159,5 +159,6 @@ class SharedNode(template.Node):
             return self.nodelist.render(context)
         from cms.cache import tenant_memo
 
-        key = ("shared", request.get_host(), *(part.resolve(context) for part in self.key))
+        # The host as sent: an error page for a host Django refuses renders this template too.
+        key = ("shared", request._get_raw_host(), *(part.resolve(context) for part in self.key))
         return tenant_memo(key, lambda: self.nodelist.render(context))
