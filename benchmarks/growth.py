@@ -214,10 +214,11 @@ WHY = {
         "rendered, the charts and the page bytes grow linearly with N (page size below)"
     ),
     "home page, uncached": (
-        "the page and its queries are the same at every size; what grows with N is the "
-        "catalogue (pg_class below) and the set of schemas each worker's database connection "
-        "visits and caches relations for: the uncached path touches the most relations per "
-        "request, so it is the first to feel it"
+        "once an instansi is in a worker's tenant memo (cms.cache), its page costs no query and "
+        "is rendered from shared parts; but every worker fills its memo itself, instansi by "
+        "instansi (its queries, a full render, and a database connection that must load each "
+        "schema's relations), and a short run cycling over 200 hosts is mostly such first "
+        "visits: at 200 the figure is close to the cold path, at 10 to the warm one"
     ),
     "home page, Django cache": (
         "the cached path resolves the host and reads one Redis key; with N hosts the per-worker "
