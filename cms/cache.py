@@ -43,7 +43,8 @@ CACHE_HEADER = "X-Simpul-Cache"
 # What a page every anonymous visitor shares tells the caches in front (deploy/nginx): a shared
 # cache may keep it for a second and, while it fetches a newer copy in the background, hand out
 # the old one for one more second; browsers revalidate every time. So readers never queue
-# behind a refresh, and no copy older than about two seconds is served, however quiet the site.
+# behind a refresh, and no copy is served more than a second past its expiry, however quiet
+# the site (nginx counts whole seconds: a copy lives 1-2 s, so at most about 3 s old).
 SHARED_CACHE_CONTROL = "max-age=0, s-maxage=1, stale-while-revalidate=1"
 MEMO_SECONDS = 60.0
 # Per process, least recently used dropped first. An instansi whose home, news and profile are
