@@ -4,7 +4,6 @@ SHARED_CACHE_CONTROL): readers never queue behind a refresh, and no copy is serv
 a second past its expiry, however quiet the site has been."""
 
 import http.server
-import socket
 import subprocess
 import threading
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cms.cache import SHARED_CACHE_CONTROL
+from tests.faults.harness import free_port, wait_for_port
 
 from .nginx import BASE_DOMAIN, NGINX, write_config
 
@@ -22,20 +22,13 @@ HOST = f"humas.{BASE_DOMAIN}"
 UPSTREAM_SECONDS = 0.4  # how long the stand-in takes to render a page
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _App(http.server.ThreadingHTTPServer):
     """Page version n on its n-th request, after UPSTREAM_SECONDS."""
 
     daemon_threads = True
 
-    def __init__(self, port: int, cache_control: str | None):
+    def __init__(self, port: int):
         self.hits = 0
-        self.cache_control = cache_control
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", port), _Handler)
 
@@ -51,8 +44,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
-        if self.server.cache_control:
-            self.send_header("Cache-Control", self.server.cache_control)
+        self.send_header("Cache-Control", SHARED_CACHE_CONTROL)
         self.end_headers()
         self.wfile.write(body)
 
@@ -63,8 +55,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def edge(tmp_path: Path):
     """(nginx base URL, the stand-in application) with the deploy config."""
-    app_port, edge_port = _free_port(), _free_port()
-    app = _App(app_port, SHARED_CACHE_CONTROL)
+    app_port, edge_port = free_port(), free_port()
+    app = _App(app_port)
     threading.Thread(target=app.serve_forever, daemon=True).start()
     conf = write_config(tmp_path, upstream_port=app_port, listen_port=edge_port)
     proc = subprocess.Popen(
@@ -72,16 +64,11 @@ def edge(tmp_path: Path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    try:
+        wait_for_port(edge_port, proc, seconds=10)
+    except RuntimeError as exc:
+        raise RuntimeError((tmp_path / "error.log").read_text()) from exc
     base = f"http://127.0.0.1:{edge_port}"
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", edge_port), timeout=1).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError((tmp_path / "error.log").read_text()) from None
-            time.sleep(0.05)
     yield base, app
     proc.terminate()
     proc.wait(timeout=10)
