@@ -4,6 +4,7 @@ The news feeds are routes of the news index page itself (`/berita/rss/`, `/berit
 """
 
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 from wagtail import views as wagtail_views
 
 from . import views
@@ -14,7 +15,20 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="cms-robots"),
     path("identitas.css", views.identity_css, name="cms-identity-css"),
     path("cari/", views.search, name="cms-search"),
+    # Wagtail's `_util/` routes come before the page route, whose pattern matches them too (a
+    # password-protected page could never be unlocked, a private document led to a 404). The
+    # front-end login is the admin's: one sign-in form, with its lockout and two-factor step.
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        wagtail_views.authenticate_with_password,
+        name="wagtailcore_authenticate_with_password",
+    ),
+    path(
+        "_util/login/",
+        RedirectView.as_view(pattern_name="wagtailadmin_login", query_string=True),
+        name="wagtailcore_login",
+    ),
     # Wagtail's own page route, behind the per-tenant cache (same pattern as wagtail.urls, whose
-    # `_util/` routes and the `wagtail_serve` name stay as they are).
+    # `wagtail_serve` name stays as it is).
     re_path(r"^((?:[\w\-]+/)*)$", cache_page_per_tenant(wagtail_views.serve), name="cms-serve"),
 ]

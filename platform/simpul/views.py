@@ -70,19 +70,53 @@ def healthz(request):
     return JsonResponse(body, status=200 if ok else 503)
 
 
+# The media folders anyone may fetch by URL: Wagtail images (originals and renditions, which
+# Wagtail has no privacy for) and registry decrees (SK), published decisions that the public
+# "Akun resmi" page links as the proof of each account. Everything else under a schema's
+# folder is private by default: documents go through Wagtail's serve view (collection
+# privacy: /documents/<id>/<file>), console exports through the console's own view. nginx
+# applies the same list (deploy/nginx/simpul.conf).
+PUBLIC_MEDIA_FOLDERS = ("original_images/", "images/", "registri/sk/")
+
+
+def public_media_path(path: str, schema_name: str) -> str | None:
+    """`path` under MEDIA_ROOT if it names a public file of `schema_name`, else None.
+
+    Checked on the path as it will be opened: any `.`/`..` segment, encoded or not, a
+    backslash or a NUL is refused before the schema folder is compared, so no path can climb
+    from one instansi's folder into another's.
+    """
+    from urllib.parse import unquote
+
+    decoded = path
+    for _ in range(3):  # %252e%252e is still "..", whatever layer decodes it
+        decoded = unquote(decoded)
+    if "\\" in decoded or "\x00" in decoded:
+        return None
+    segments = decoded.split("/")
+    if any(s in ("", ".", "..") for s in segments) or decoded != path:
+        return None
+    schema, _, rest = path.partition("/")
+    if schema != schema_name or not rest.startswith(PUBLIC_MEDIA_FOLDERS):
+        return None
+    return path
+
+
 def tenant_media(request, path: str):
-    """Serve a file of the current instansi's media folder (development; nginx in production).
+    """Serve a public file of the current instansi's media folder (nginx does it in the deploy
+    stack; this view without nginx and in development).
 
     TenantFileSystemStorage keeps each schema's files under MEDIA_ROOT/<schema>/ and puts that
-    folder in the URL, so a path naming another schema's folder is refused.
+    folder in the URL: only the host's own folder, and only its public folders, are served.
     """
     from django.http import Http404
     from django.views.static import serve
 
     tenant = getattr(request, "tenant", None)
-    if tenant is None or not path.startswith(f"{tenant.schema_name}/"):
+    safe = public_media_path(path, tenant.schema_name) if tenant is not None else None
+    if safe is None:
         raise Http404("Berkas tidak ditemukan.")
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return serve(request, safe, document_root=settings.MEDIA_ROOT)
 
 
 def unknown_host(request, *args, **kwargs):
