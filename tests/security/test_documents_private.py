@@ -31,7 +31,7 @@ def fresh_page_cache():
     cache.forget_memo()
 
 
-def test_a_login_restricted_document_leads_through_sign_in_to_the_file(private_document):
+def test_a_login_restricted_document_leads_through_sign_in_to_the_file(private_document):  # noqa: F811
     client = tenant_client("humas")
     file_name = private_document.file.name.rsplit("/", 1)[-1]
     document_url = f"/documents/{private_document.pk}/{file_name}"
