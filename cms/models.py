@@ -221,6 +221,12 @@ class NewsPage(CachedPageMixin, Page):
         error_messages={"blank": TAGAR_REQUIRED},
         help_text="Minimal satu tagar tema pesan, dipisah spasi, mis. #SintangSehat #Imunisasi.",
     )
+    author_name = models.CharField(
+        "penulis",
+        max_length=120,
+        blank=True,
+        help_text="Nama penulis yang ditampilkan, mis. untuk berita lama yang diimpor.",
+    )
     image = _image_fk("gambar utama")
     image_alt = models.CharField("teks alternatif gambar utama", max_length=250, blank=True)
     image_caption = models.CharField("keterangan gambar", max_length=300, blank=True)
@@ -229,6 +235,7 @@ class NewsPage(CachedPageMixin, Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("date"),
+        FieldPanel("author_name"),
         FieldPanel("category"),
         FieldPanel("tagar"),
         FieldPanel("lead"),
@@ -414,3 +421,12 @@ class IdentitySettings(BaseGenericSetting):
                 )
         if errors:
             raise ValidationError(errors)
+
+
+# The WordPress import's models live in their own package and belong to this app.
+from .wordpress.models import (  # noqa: E402, F401
+    WordPressCategoryMap,
+    WordPressImportRecord,
+    WordPressImportRun,
+    WordPressUrl,
+)
