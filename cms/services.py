@@ -14,6 +14,7 @@ from tenants.models import Instansi
 
 from . import cache
 from .models import IdentitySettings, NewsPage
+from .portal.indexing import search_rebuild, search_sync_document, search_sync_pages
 from .portal.services import (
     NewsEntry,
     portal_news_remove,
@@ -78,6 +79,7 @@ def page_changed(*, schema_name: str, page_id: int | None = None) -> None:
             portal_news_upsert(instansi=instansi, entry=news_entry(page))
         else:
             portal_news_remove(instansi=instansi, page_id=page_id)
+        search_sync_pages(schema_name=schema_name, page_id=page_id)
 
 
 def page_changed_on_commit(page_id: int | None = None) -> None:
@@ -170,4 +172,27 @@ def portal_reindex(*, schema_name: str) -> dict[str, int]:
     """Reconcile one instansi's news and refresh its identity on the portal (repair command)."""
     counts = portal_reconcile(schema_name=schema_name)
     identity_changed(schema_name=schema_name)
+    search_rebuild(schema_name=schema_name)
     return counts
+
+
+def document_changed_on_commit(document_id: int) -> None:
+    """Queue the search index update of a saved or deleted document for after the commit."""
+    schema_name = connection.schema_name
+    if schema_name == "public":
+        return
+    transaction.on_commit(
+        lambda: search_sync_document(schema_name=schema_name, document_id=document_id),
+        robust=True,
+    )
+
+
+def search_restrictions_changed_on_commit() -> None:
+    """A page or collection became private or public again: reconcile the instansi's search
+    entries after the commit (the reconcile compares what the public may see with the index)."""
+    from .portal.indexing import search_reconcile
+
+    schema_name = connection.schema_name
+    if schema_name == "public":
+        return
+    transaction.on_commit(lambda: search_reconcile(schema_name=schema_name), robust=True)

@@ -12,6 +12,7 @@ def portal_reconcile_all() -> dict[str, dict[str, int]]:
     """For every active instansi, catch up portal entries that an on-commit update missed."""
     from tenants.selectors import instansi_list_active
 
+    from .portal.indexing import search_reconcile
     from .services import portal_reconcile
 
     results = {}
@@ -19,6 +20,9 @@ def portal_reconcile_all() -> dict[str, dict[str, int]]:
         counts = portal_reconcile(schema_name=instansi.schema_name)
         if counts["upserted"] or counts["removed"]:
             logger.warning("portal index of %s caught up: %s", instansi.schema_name, counts)
+        searched = search_reconcile(schema_name=instansi.schema_name)
+        if searched["upserted"] or searched["removed"]:
+            logger.warning("search index of %s caught up: %s", instansi.schema_name, searched)
         results[instansi.schema_name] = counts
     return results
 

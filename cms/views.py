@@ -1,16 +1,13 @@
 """Site routes of an instansi that are not pages: sitemap, robots.txt, search, identity CSS."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from . import selectors
 from .cache import cache_page_per_tenant
-from .params import query_param
-
-SEARCH_PER_PAGE = 10
+from .portal.views import search_context
 
 
 @require_GET
@@ -54,13 +51,11 @@ def identity_css(request):
 
 
 @require_GET
-@cache_page_per_tenant
 def search(request):
-    """Full-text search over this instansi's live pages (Wagtail database backend)."""
-    query = query_param(request, "q")
-    paginator = Paginator(selectors.search_pages(query), SEARCH_PER_PAGE)
-    try:
-        results = paginator.page(request.GET.get("halaman", 1))
-    except (EmptyPage, PageNotAnInteger) as exc:
-        raise Http404("Halaman tidak ditemukan.") from exc
-    return render(request, "cms/search.html", {"query": query, "results": results})
+    """This instansi's pages, news and documents, from the regency's search index.
+
+    Not behind the page cache: the index is written after the publishing transaction commits,
+    later than the cache is dropped, and a cached page would keep the old results.
+    """
+    context = search_context(request, instansi_slug=request.tenant.schema_name)
+    return render(request, "cms/search.html", context)

@@ -6,6 +6,8 @@ when it is unpublished; each instansi's identity (logo, colour) is copied when i
 """
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 
@@ -63,6 +65,48 @@ class PortalNewsItem(models.Model):
             models.Index(fields=["-date", "-first_published_at"], name="portal_news_latest"),
             models.Index(fields=["instansi", "first_published_at"], name="portal_news_counts"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PortalSearchEntry(models.Model):
+    """One public page, news page or document of one instansi, as the regency's search finds it.
+
+    Only what an anonymous visitor may open is here: live pages without a view restriction on
+    them or an ancestor, and documents outside restricted collections. `search_vector` is the
+    PostgreSQL `indonesian` text search of title (weight A), summary (B) and body text (C),
+    written by `cms.portal.services.portal_search_upsert`; `fingerprint` tells the reconcile
+    whether the source changed since.
+    """
+
+    class Kind(models.TextChoices):
+        HALAMAN = "halaman", "Halaman"
+        BERITA = "berita", "Berita"
+        DOKUMEN = "dokumen", "Dokumen"
+
+    instansi = models.ForeignKey(
+        "tenants.Instansi", on_delete=models.CASCADE, related_name="portal_search_entries"
+    )
+    kind = models.CharField("jenis", max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField("id di situs instansi")
+    title = models.CharField("judul", max_length=255)
+    summary = models.TextField("ringkasan", blank=True)
+    body = models.TextField("isi", blank=True)
+    url_path = models.CharField("alamat di situs instansi", max_length=500)
+    date = models.DateField("tanggal", null=True, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = "entri pencarian portal"
+        verbose_name_plural = "entri pencarian portal"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instansi", "kind", "object_id"], name="portal_search_unique_object"
+            )
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="portal_search_vector")]
 
     def __str__(self) -> str:
         return self.title

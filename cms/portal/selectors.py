@@ -1,17 +1,21 @@
-"""Reads for the regency portal (public schema only): instansi, latest news, news counts."""
+"""Reads for the regency portal (public schema only): instansi, latest news, news counts, search."""
 
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db.models import Count, F, QuerySet, TextField, Value
+from django.db.models.functions import Concat, TruncMonth
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from tenants.models import Instansi
 from tenants.selectors import instansi_list_active
 
-from .models import PortalNewsItem
+from .models import PortalNewsItem, PortalSearchEntry
+from .services import MARK_START, MARK_STOP, SEARCH_CONFIG
 
 CATEGORIES = ("kegiatan", "isu", "kebijakan")
 
@@ -102,3 +106,89 @@ def portal_filter_choices() -> dict:
             .values_list("schema_name", "name")
         ),
     }
+
+
+SEARCH_QUERY_MAX = 200
+
+
+def search_query(text: str) -> SearchQuery | None:
+    """The citizen's words as a PostgreSQL query (web-search syntax: "phrase", -word, or),
+    stemmed with the `indonesian` configuration; None for blank input."""
+    text = " ".join((text or "").split())[:SEARCH_QUERY_MAX]
+    if not text:
+        return None
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
+def portal_search(
+    *, query: str, instansi_slug: str = "", kind: str = ""
+) -> QuerySet[PortalSearchEntry]:
+    """Public pages, news and documents of active instansi matching `query`, best first.
+
+    Ranked by PostgreSQL's ts_rank over the weighted vector (title above summary above body),
+    then newest first. An unknown filter or a blank query gives an empty list.
+    """
+    search = search_query(query)
+    if search is None or (kind and kind not in PortalSearchEntry.Kind.values):
+        return PortalSearchEntry.objects.none()
+    entries = PortalSearchEntry.objects.filter(
+        instansi__is_active=True, instansi__is_template=False, search_vector=search
+    )
+    if instansi_slug:
+        entries = entries.filter(instansi__schema_name=instansi_slug)
+    if kind:
+        entries = entries.filter(kind=kind)
+    return (
+        entries.annotate(rank=SearchRank(F("search_vector"), search))
+        .select_related("instansi")
+        .defer("body", "search_vector")
+        .order_by("-rank", F("date").desc(nulls_last=True), "-id")
+    )
+
+
+def _marked(text: str) -> SafeString:
+    """A headline escaped as text, then its highlight marks made <mark> elements."""
+    return mark_safe(  # noqa: S308 - escaped just before; only our own tags are added
+        escape(text).replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>")
+    )
+
+
+def portal_search_snippets(
+    *, query: str, entry_ids: list[int]
+) -> dict[int, tuple[SafeString, SafeString]]:
+    """Highlighted (title, snippet) pairs (safe HTML) of the given entries, by id: one query for a page of
+    results, so the costly ts_headline runs on those rows only."""
+    search = search_query(query)
+    if search is None or not entry_ids:
+        return {}
+    rows = (
+        PortalSearchEntry.objects.filter(pk__in=entry_ids)
+        .annotate(
+            snippet=SearchHeadline(
+                Concat("summary", Value(" "), "body", output_field=TextField()),
+                search,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+            title_marked=SearchHeadline(
+                "title",
+                search,
+                config=SEARCH_CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_STOP,
+                highlight_all=True,
+            ),
+        )
+        .values_list("pk", "snippet", "title_marked")
+    )
+    return {pk: (_marked(title), _marked(snippet)) for pk, snippet, title in rows}
+
+
+def portal_search_instansi_choices() -> list[tuple[str, str]]:
+    """Active instansi for the search form's filter."""
+    return list(instansi_list_active().values_list("schema_name", "name"))

@@ -8,6 +8,7 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.portal_home, name="home"),
+    path("cari/", views.portal_search_view, name="search"),
     path("berkas/logo/<slug:slug>/", views.instansi_logo, name="instansi-logo"),
     path("berkas/berita/<int:pk>/", views.news_image, name="news-image"),
 ]

@@ -1,6 +1,7 @@
 """The regency portal's pages: instansi list, latest news across instansi, their images."""
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -12,14 +13,19 @@ from tenants.selectors import instansi_get
 from tenants.services import instansi_url
 
 from ..params import query_param
+from .models import PortalSearchEntry
 from .selectors import (
     portal_filter_choices,
     portal_instansi_list,
     portal_news_get,
     portal_news_list,
+    portal_search,
+    portal_search_instansi_choices,
+    portal_search_snippets,
 )
 
 NEWS_PER_PAGE = 20
+SEARCH_PER_PAGE = 10
 CATEGORY_LABELS = {
     "kegiatan": "Kegiatan instansi",
     "isu": "Isu aktual daerah",
@@ -86,6 +92,58 @@ def portal_home(request):
             "filter_instansi": portal_filter_choices()["instansi"],
         },
     )
+
+
+def search_context(request, *, instansi_slug: str = "") -> dict:
+    """The search form's values and one page of ranked, highlighted results.
+
+    On the portal the citizen may choose the instansi; an instansi's own search passes its
+    slug. An unknown page number is a 404, like every paginated list of the site.
+    """
+    query = query_param(request, "q")
+    kind = query_param(request, "jenis", 10)
+    chosen = instansi_slug or query_param(request, "instansi", 63)
+    paginator = Paginator(
+        portal_search(query=query, instansi_slug=chosen, kind=kind), SEARCH_PER_PAGE
+    )
+    try:
+        results = paginator.page(request.GET.get("halaman", 1))
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404("Halaman tidak ditemukan.") from exc
+    entries = list(results.object_list)
+    snippets = portal_search_snippets(query=query, entry_ids=[e.pk for e in entries])
+    kind_labels = dict(PortalSearchEntry.Kind.choices)
+    items = [
+        {
+            "title": snippets.get(e.pk, (e.title, ""))[0],
+            "snippet": snippets.get(e.pk, ("", ""))[1],
+            "url": instansi_url(e.instansi, e.url_path),
+            "instansi": e.instansi.display_name,
+            "kind": e.kind,
+            "kind_label": kind_labels.get(e.kind, e.kind),
+            "date": e.date,
+        }
+        for e in entries
+    ]
+    return {
+        "query": query,
+        "kind": kind,
+        "chosen_instansi": chosen,
+        "kinds": PortalSearchEntry.Kind.choices,
+        "results": results,
+        "items": items,
+        "querystring": urlencode(
+            {"q": query, "jenis": kind, **({} if instansi_slug else {"instansi": chosen})}
+        ),
+    }
+
+
+@require_GET
+def portal_search_view(request):
+    """The regency's search: pages, news and documents of every instansi."""
+    context = search_context(request)
+    context["search_instansi"] = portal_search_instansi_choices()
+    return render(request, "portal/search.html", context)
 
 
 def _media_file(schema_name: str, relative: str) -> FileResponse:
