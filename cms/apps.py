@@ -11,5 +11,6 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .wordpress import tasks  # noqa: F401 - registers the import task with Celery
 
         signals.connect()

@@ -9,6 +9,7 @@ from wagtail import views as wagtail_views
 
 from . import views
 from .cache import cache_page_per_tenant
+from .wordpress.redirects import with_wordpress_redirects
 
 urlpatterns = [
     path("sitemap.xml", views.sitemap, name="cms-sitemap"),
@@ -30,5 +31,10 @@ urlpatterns = [
     ),
     # Wagtail's own page route, behind the per-tenant cache (same pattern as wagtail.urls, whose
     # `wagtail_serve` name stays as it is).
-    re_path(r"^((?:[\w\-]+/)*)$", cache_page_per_tenant(wagtail_views.serve), name="cms-serve"),
+    # Old WordPress addresses such as /?p=123 redirect first (cms.wordpress.redirects).
+    re_path(
+        r"^((?:[\w\-]+/)*)$",
+        with_wordpress_redirects(cache_page_per_tenant(wagtail_views.serve)),
+        name="cms-serve",
+    ),
 ]

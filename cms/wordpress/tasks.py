@@ -1,0 +1,21 @@
+"""Celery task of the WordPress import: runs one import in the schema it was sent from."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger("simpul.cms.wordpress")
+
+
+@shared_task(name="cms.wordpress_import_run", acks_late=False)
+def wordpress_import_run(run_id: int) -> dict[str, int]:
+    """Import one uploaded export (tenant-schemas-celery sets the schema); idempotent per item."""
+    from core.errors import SimpulError
+
+    from .services import wordpress_import_execute
+
+    try:
+        run = wordpress_import_execute(run_id=run_id)
+    except SimpulError:
+        return {}  # the run row holds the message shown to the admin
+    return run.counts
