@@ -7,6 +7,7 @@ from . import open311, public_views
 urlpatterns = [
     path("tanya/", public_views.portal_inquiry_form, name="inbox-portal-form"),
     path("lacak/", public_views.track, name="inbox-track"),
+    path("kinerja/", public_views.performance, name="inbox-performance"),
     path("lacak/<str:code>/", public_views.track_detail, name="inbox-track-detail"),
     path("open311/v2/services.json", open311.services, name="open311-services"),
     path(

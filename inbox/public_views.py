@@ -6,12 +6,13 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from tenants.errors import SimpulError
 from tenants.selectors import instansi_get
 
 from . import selectors, services
+from .performance import MIN_BASE, MIN_COUNT, service_performance
 from .forms import DONT_KNOW, InquiryPublicForm, PortalInquiryForm, TrackForm
 from .models import Inquiry
 from .ratelimit import limit_reached
@@ -119,3 +120,20 @@ def track_detail(request, code: str):
         "events": inquiry.public_events,
     }
     return render(request, "inbox/track_detail.html", context)
+
+
+@require_GET
+def performance(request):
+    """How quickly inquiries are answered: every instansi on the portal, one on its own site.
+
+    Not behind the page cache: the figures move with every inquiry, not with publishing; the
+    page costs a fixed handful of aggregate queries (see `inbox.performance`).
+    """
+    tenant = getattr(request, "tenant", None)
+    own = tenant if tenant is not None and tenant.schema_name != "public" else None
+    report = service_performance(instansi=own)
+    return render(
+        request,
+        "inbox/performance.html",
+        {"report": report, "own": own, "min_count": MIN_COUNT, "min_base": MIN_BASE},
+    )

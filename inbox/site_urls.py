@@ -6,5 +6,6 @@ from . import public_views
 
 urlpatterns = [
     path("lacak/", public_views.track, name="inbox-track"),
+    path("kinerja/", public_views.performance, name="inbox-performance"),
     path("lacak/<str:code>/", public_views.track_detail, name="inbox-track-detail"),
 ]
