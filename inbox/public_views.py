@@ -12,9 +12,9 @@ from tenants.errors import SimpulError
 from tenants.selectors import instansi_get
 
 from . import selectors, services
-from .performance import MIN_BASE, MIN_COUNT, service_performance
 from .forms import DONT_KNOW, InquiryPublicForm, PortalInquiryForm, TrackForm
 from .models import Inquiry
+from .performance import MIN_BASE, MIN_COUNT, service_performance
 from .ratelimit import limit_reached
 
 RATE_LIMIT_MESSAGE = (
