@@ -209,6 +209,14 @@ def _redis_cache(timeout: int) -> dict:
 CACHES = {
     "default": _redis_cache(300),
     "renditions": _redis_cache(3600),
+    # Regency-wide values only (a client's rate-limit counts on every host): the one alias whose
+    # keys carry no schema. Nothing of an instansi's may be cached here.
+    "regency": {
+        **_redis_cache(300),
+        "KEY_FUNCTION": "django.core.cache.backends.base.default_key_func",
+        "REVERSE_KEY_FUNCTION": None,
+        "KEY_PREFIX": f"{env.str('SIMPUL_CACHE_PREFIX', default='simpul')}:regency",
+    },
 }
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
