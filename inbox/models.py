@@ -4,6 +4,8 @@ Every row names the instansi it belongs to; queries always filter by it (see sel
 Citizen name and contact are personal data: only the receiving (handling) instansi sees them.
 """
 
+import secrets
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -16,6 +18,12 @@ BODY_MAX_LENGTH = 5000
 NAME_MAX_LENGTH = 200
 CONTACT_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 5000
+
+
+def new_public_request_id() -> str:
+    """A random, non-secret id for the Open311 listing (`service_request_id`), never the
+    citizen's tracking code: the code is the key to the answer, the id only names the row."""
+    return f"R{secrets.token_hex(8)}"
 
 
 class Inquiry(models.Model):
@@ -86,6 +94,13 @@ class Inquiry(models.Model):
         "status", max_length=20, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
     tracking_code = models.CharField("kode lacak", max_length=32, unique=True)
+    public_request_id = models.CharField(
+        "id permintaan publik (Open311)",
+        max_length=32,
+        unique=True,
+        default=new_public_request_id,
+        editable=False,
+    )
     public_reply = models.TextField("jawaban untuk masyarakat", blank=True)
     topics = ArrayField(
         models.CharField(max_length=60), verbose_name="topik", default=list, blank=True

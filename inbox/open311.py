@@ -1,18 +1,22 @@
 """Open311 GeoReport v2 facade on the portal (`<base>/open311/v2/`), JSON format.
 
 Services are the inquiry kinds of each instansi (`<slug>.<kind>`, plus `tidak-tahu.<kind>` for
-Diskominfo to triage). `service_request_id` is the inquiry's tracking code. Listings carry only
+Diskominfo to triage). `service_request_id` is the inquiry's public request id
+(`Inquiry.public_request_id`), never its tracking code: the code is the citizen's key to the
+answer and is given only to the one who sent the request (the POST's `service_notice`). The
+listing is public and throttled per client. Listings carry only
 public, non-personal fields: the citizen's own text (`description`) and contact are never
 returned, `status_notes` is the reply the instansi wrote for the public, `expected_datetime`
 comes from the referral clock, and `agency_responsible` names the instansi that clock runs for
 (the receiving instansi when no referral is pending). Errors use the standard
-`[{"code": …, "description": …}]`.
+`[{"code": …, "description": …}]`; bad input of any shape is a 400 in that form.
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
@@ -28,6 +32,7 @@ from .ratelimit import limit_reached
 
 DONT_KNOW_PREFIX = "tidak-tahu"
 LIST_LIMIT = 200
+MAX_REQUEST_IDS = 100
 DEFAULT_WINDOW_DAYS = 90
 KIND_DESCRIPTIONS = {
     Inquiry.Kind.PERTANYAAN: "Ajukan pertanyaan",
@@ -89,7 +94,7 @@ def _request_row(inquiry: Inquiry) -> dict:
     expected = clock.due_at if clock else None
     agency = clock.to_instansi if clock else inquiry.instansi
     return {
-        "service_request_id": inquiry.tracking_code,
+        "service_request_id": inquiry.public_request_id,
         "status": "closed" if inquiry.status == Inquiry.Status.CLOSED else "open",
         "status_notes": inquiry.public_reply or inquiry.get_status_display(),
         "service_name": f"{inquiry.get_kind_display()} — {inquiry.instansi.name}",
@@ -144,12 +149,21 @@ def service_definition(request, service_code: str):
 
 
 def _parse_when(value: str | None, name: str) -> datetime | None:
+    """An aware datetime, or SimpulError for anything that is not one the database can hold
+    (a well-formed but impossible date, or one its offset pushes outside years 1–9999)."""
     if not value:
         return None
-    parsed = parse_datetime(value)
-    if parsed is None:
-        raise SimpulError(f"{name} harus tanggal-waktu W3C, mis. 2026-01-31T08:00:00+07:00.")
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    message = f"{name} harus tanggal-waktu W3C, mis. 2026-01-31T08:00:00+07:00."
+    try:
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise SimpulError(message)
+        if not timezone.is_aware(parsed):
+            parsed = timezone.make_aware(parsed)
+        # In UTC: PostgreSQL refuses offsets past ±15:59 that Python accepts.
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise SimpulError(message) from exc
 
 
 @csrf_exempt
@@ -157,9 +171,13 @@ def _parse_when(value: str | None, name: str) -> datetime | None:
 def requests_collection(request):
     if request.method == "POST":
         return _create_request(request)
+    if limit_reached(request, scope="open311_read"):
+        return _error(429, "Terlalu banyak permintaan dari alamat Anda; coba lagi nanti.")
     params = request.GET
     try:
-        codes = [c for c in (params.get("service_request_id") or "").split(",") if c.strip()]
+        ids = [c.strip() for c in (params.get("service_request_id") or "").split(",") if c.strip()]
+        if len(ids) > MAX_REQUEST_IDS:
+            raise SimpulError(f"service_request_id paling banyak {MAX_REQUEST_IDS} id.")
         instansi, kind = None, None
         if params.get("service_code"):
             instansi, kind = _parse_service_code(params["service_code"])
@@ -170,13 +188,13 @@ def requests_collection(request):
         end = _parse_when(params.get("end_date"), "end_date")
     except SimpulError as exc:
         return _error(400, exc.message)
-    if not codes and start is None and end is None:
+    if not ids and start is None and end is None:
         start = timezone.now() - timedelta(days=DEFAULT_WINDOW_DAYS)
     rows = selectors.inquiry_public_list(
         instansi=instansi,
         kind=kind,
         status_open=None if status is None else status == "open",
-        codes=codes or None,
+        public_ids=ids or None,
         start=start,
         end=end,
         limit=LIST_LIMIT,
@@ -185,20 +203,24 @@ def requests_collection(request):
 
 
 def _create_request(request):
-    data = request.POST if request.POST else _json_body(request)
+    try:
+        data = request.POST if request.POST else _json_body(request)
+    except MultiPartParserError:
+        data = None
     if data is None:
         return _error(400, "Isi permintaan harus form-urlencoded atau JSON.")
     if limit_reached(request, scope="open311"):
         return _error(429, "Terlalu banyak permintaan dari alamat Anda; coba lagi nanti.")
-    description = (data.get("description") or "").strip()
-    if len(description) > BODY_MAX_LENGTH:
-        return _error(400, f"description paling banyak {BODY_MAX_LENGTH} karakter.")
-    name = " ".join(p for p in [data.get("first_name"), data.get("last_name")] if p).strip()
-    contact = ", ".join(p for p in [data.get("email"), data.get("phone")] if p).strip()
     try:
-        if not data.get("service_code"):
+        text = {field: _text(data, field) for field in TEXT_FIELDS}
+        description = text["description"].strip()
+        if len(description) > BODY_MAX_LENGTH:
+            raise SimpulError(f"description paling banyak {BODY_MAX_LENGTH} karakter.")
+        name = " ".join(p for p in [text["first_name"], text["last_name"]] if p).strip()
+        contact = ", ".join(p for p in [text["email"], text["phone"]] if p).strip()
+        if not text["service_code"]:
             raise SimpulError("service_code wajib diisi.")
-        instansi, kind = _parse_service_code(data.get("service_code"))
+        instansi, kind = _parse_service_code(text["service_code"])
         inquiry = inbox_services.inquiry_create(
             actor=None,
             instansi=instansi,
@@ -207,14 +229,15 @@ def _create_request(request):
             body=description,
             citizen_name=name[:200],
             citizen_contact=contact,
-            channel_detail=(data.get("address_string") or "")[:300],
+            channel_detail=text["address_string"][:300],
         )
     except SimpulError as exc:
         return _error(400, exc.message)
     return _json(
         [
             {
-                "service_request_id": inquiry.tracking_code,
+                "service_request_id": inquiry.public_request_id,
+                # The sender's receipt: the only place Open311 gives the tracking code.
                 "service_notice": (
                     f"Diterima {inquiry.instansi.name}. Simpan kode lacak "
                     f"{inquiry.tracking_code} untuk mengikuti jawabannya."
@@ -224,6 +247,27 @@ def _create_request(request):
         ],
         status=201,
     )
+
+
+TEXT_FIELDS = (
+    "service_code",
+    "description",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address_string",
+)
+
+
+def _text(data, field: str) -> str:
+    """The field as text ("" when absent); a JSON body may carry any type, which is refused."""
+    value = data.get(field)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise SimpulError(f"{field} harus berupa teks.")
+    return value
 
 
 def _json_body(request) -> dict | None:
@@ -240,7 +284,9 @@ def _json_body(request) -> dict | None:
 
 @require_GET
 def request_detail(request, request_id: str):
-    rows = selectors.inquiry_public_list(codes=[request_id], limit=1)
+    if limit_reached(request, scope="open311_read"):
+        return _error(429, "Terlalu banyak permintaan dari alamat Anda; coba lagi nanti.")
+    rows = selectors.inquiry_public_list(public_ids=[request_id], limit=1)
     if not rows:
         return _error(404, f"Permintaan {request_id!r} tidak ditemukan.")
     return _json([_request_row(rows[0])])

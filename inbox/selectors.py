@@ -205,15 +205,16 @@ def inquiry_public_list(
     instansi: Instansi | None = None,
     kind: str | None = None,
     status_open: bool | None = None,
-    codes: list[str] | None = None,
+    public_ids: list[str] | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
     limit: int = 200,
 ) -> list[Inquiry]:
-    """Inquiries for the Open311 listing (callers show non-personal fields only)."""
+    """Inquiries for the Open311 listing (callers show non-personal fields only), found by their
+    public request ids, never by the secret tracking code."""
     qs = Inquiry.objects.all()
-    if codes is not None:
-        qs = qs.filter(tracking_code__in=[normalize_tracking_code(c) for c in codes])
+    if public_ids is not None:
+        qs = qs.filter(public_request_id__in=public_ids)
     if instansi is not None:
         qs = qs.filter(instansi=instansi)
     if kind:

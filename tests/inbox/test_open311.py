@@ -60,7 +60,7 @@ def test_post_creates_inquiry_and_get_follows_it():
     assert r.status_code == 201
     [created] = r.json()
     code = created["service_request_id"]
-    inquiry = Inquiry.objects.get(tracking_code=code)
+    inquiry = Inquiry.objects.get(public_request_id=code)
     assert inquiry.instansi.schema_name == "dinkes" and inquiry.channel == "open311"
     assert inquiry.citizen_name == "Ani Wijaya" and inquiry.citizen_contact == "ani@example.org"
 
@@ -102,7 +102,7 @@ def test_dont_know_service_goes_to_diskominfo_and_json_body_works():
     )
     assert r.status_code == 201
     code = r.json()[0]["service_request_id"]
-    assert Inquiry.objects.get(tracking_code=code).instansi.schema_name == "diskominfo"
+    assert Inquiry.objects.get(public_request_id=code).instansi.schema_name == "diskominfo"
 
 
 @pytest.mark.parametrize(
@@ -181,7 +181,7 @@ def test_agency_responsible_follows_the_pending_referral_clock():
     inquiry = services.inquiry_create(
         actor=None, instansi=humas, kind="pertanyaan", channel="situs", body="Jadwal PPDB?"
     )
-    url = f"/open311/v2/requests/{inquiry.tracking_code}.json"
+    url = f"/open311/v2/requests/{inquiry.public_request_id}.json"
 
     def row():
         [data] = client.get(url).json()
@@ -209,5 +209,5 @@ def test_agency_responsible_follows_the_pending_referral_clock():
     services.referral_answer(actor=None, instansi=dinkes, referral_id=to_dinkes.pk, answer="Juni")
     data = row()
     assert data["agency_responsible"] == humas.name and data["expected_datetime"] is None
-    listed = client.get(f"/open311/v2/requests.json?service_request_id={inquiry.tracking_code}")
+    listed = client.get(f"/open311/v2/requests.json?service_request_id={inquiry.public_request_id}")
     assert listed.json()[0]["agency_responsible"] == humas.name
