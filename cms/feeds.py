@@ -1,10 +1,15 @@
-"""RSS 2.0 and Atom feeds of a news index (`/berita/rss/`, `/berita/atom/`)."""
+"""RSS 2.0 and Atom feeds of a news index (`/berita/rss/`, `/berita/atom/`) and of the
+regency portal's latest news from every instansi (the same addresses on the portal)."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from tenants.services import instansi_url
+
 from . import selectors
-from .models import IdentitySettings
+from .models import IdentitySettings, NewsCategory
+from .portal.selectors import portal_news_list
 
 FEED_ITEMS = 20
 
@@ -60,4 +65,57 @@ class NewsRssFeed(Feed):
 
 
 class NewsAtomFeed(NewsRssFeed):
+    feed_type = Atom1Feed
+
+
+class PortalNewsRssFeed(Feed):
+    """The regency's latest news from every instansi (the portal's news index), RSS 2.0.
+
+    Each item links to the news page on its instansi's site and names the instansi as author.
+    """
+
+    feed_type = Rss201rev2Feed
+    language = "id"
+    # One instance serves every request (it is in the URL conf): it keeps no request state.
+
+    def title(self):
+        return f"Berita {settings.SIMPUL_REGENCY_NAME}"
+
+    def description(self):
+        return f"Berita terbaru dari semua instansi pemerintah {settings.SIMPUL_REGENCY_NAME}."
+
+    subtitle = description
+
+    def link(self):
+        return "/"
+
+    def items(self):
+        return portal_news_list()[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_link(self, item):
+        return instansi_url(item.instansi, item.url_path)
+
+    def item_guid(self, item):
+        return instansi_url(item.instansi, item.url_path)
+
+    def item_author_name(self, item):
+        return item.instansi.display_name
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
+
+    def item_categories(self, item):
+        return [dict(NewsCategory.choices).get(item.category, item.category), *item.tagar]
+
+
+class PortalNewsAtomFeed(PortalNewsRssFeed):
     feed_type = Atom1Feed
