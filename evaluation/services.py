@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from tenants.audit import audit_record
-from tenants.errors import Conflict, Forbidden, SimpulError
+from core.audit import audit_record
+from core.errors import Conflict, Forbidden, SimpulError
 from tenants.models import Instansi
 
 from . import figures as fig
@@ -766,7 +766,7 @@ def job_create(
     job = ConsoleJob.objects.create(
         kind=kind, year=year, params=params or {}, created_by_name=_actor_name(actor)
     )
-    from tenants.queue import send_on_commit
+    from core.queue import send_on_commit
 
     from . import tasks
 

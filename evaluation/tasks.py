@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.models import Instansi
 
 from .models import AnnualReport, ConsoleJob, ReportReminder
@@ -165,7 +165,7 @@ def run_console_job(job_id: int) -> str:
 @shared_task
 def sweep_console_jobs(older_than_seconds: int = 60) -> int:
     """Beat: re-send jobs still queued (the broker was down when they were created)."""
-    from tenants.queue import send_task_safely
+    from core.queue import send_task_safely
 
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
     stale = ConsoleJob.objects.filter(state=ConsoleJob.State.QUEUED, created_at__lt=cutoff)

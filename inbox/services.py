@@ -24,10 +24,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from tenants.audit import audit_record
-from tenants.errors import Conflict, Forbidden, NotFound, SimpulError
+from core.audit import audit_record
+from core.errors import Conflict, Forbidden, NotFound, SimpulError
+from core.queue import send_on_commit
 from tenants.models import AccountDirectoryEntry, Instansi
-from tenants.queue import send_on_commit
 from tenants.registry.selectors import directory_list_for_instansi
 from tenants.services import instansi_url
 

@@ -29,9 +29,9 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from tenants.audit import audit_record, model_snapshot
-from tenants.errors import Conflict, Forbidden, NotFound, SimpulError
-from tenants.queue import send_on_commit
+from core.audit import audit_record, model_snapshot
+from core.errors import Conflict, Forbidden, NotFound, SimpulError
+from core.queue import send_on_commit
 
 from .blueprints import BLUEPRINTS
 from .models import Assignment, Notification, Share, Sop, SopStep, StepRecord

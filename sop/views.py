@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 
 from . import selectors, services
 from .blueprints import BLUEPRINTS

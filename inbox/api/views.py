@@ -11,7 +11,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 
 from .. import selectors, services
 from ..models import Inquiry, Referral

@@ -69,6 +69,7 @@ if DEBUG:
 # ---------------------------------------------------------------------------------------------
 SHARED_APPS = [
     "django_tenants",
+    "core",
     "tenants",
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -115,6 +116,8 @@ TENANT_APPS = [
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.Instansi"
+# The audit trail's model, named for the kernel (core) the way AUTH_USER_MODEL is.
+SIMPUL_AUDIT_MODEL = "tenants.AuditEntry"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_BASE_SCHEMA = SIMPUL_TEMPLATE_SCHEMA
@@ -253,6 +256,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "inbox-referral-clock": {"task": "inbox.tasks.referral_clock", "schedule": 60.0},
     "inbox-sweep-notifications": {"task": "inbox.tasks.sweep_notifications", "schedule": 120.0},
+    # The one outbox of every app's mail: re-sends what the queue lost or the mail server refused.
+    "core-sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 120.0},
     "evaluation-refresh-snapshots": {
         "task": "evaluation.tasks.refresh_all_snapshots",
         "schedule": 3600.0,

@@ -14,7 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tenants.errors import NotFound, SimpulError
+from core.errors import NotFound, SimpulError
 
 from .. import selectors, services
 from .serializers import (

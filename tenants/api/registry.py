@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from ..errors import NotFound, SimpulError
+from core.errors import NotFound, SimpulError
+
 from ..registry import selectors, services
 from ..registry.platforms import UrlError
 

@@ -4,17 +4,18 @@ reminders). Each catches SimpulError and shows it on the form, so nothing is hal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import connection
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.log_actions import log
 from wagtail.snippets.views import snippets as snippet_views
 
-from ..errors import SimpulError
+from core import policy
+from core.errors import SimpulError
+
 from . import forms, selectors, services
 from .models import Appointment, OfficialAccount, SuratKeputusan
 from .services import DECREE_FIELDS
@@ -28,29 +29,31 @@ def form_error(form, exc: SimpulError) -> None:
 
 
 class ServiceSaveMixin:
-    """Create/edit views that save through a service; a SimpulError becomes a form error."""
-
-    log_action = "wagtail.edit"
+    """Create/edit views that save through a registry action; a SimpulError becomes a form
+    error. The action is the transaction and writes the audit row and Wagtail's history line,
+    so this view opens no transaction of its own (Wagtail's form_valid would) and logs nothing."""
 
     def save_with_service(self, data: dict):
         raise NotImplementedError
 
     def save_instance(self):
-        obj = self.save_with_service(self.form.cleaned_data)
-        log(instance=obj, action=self.log_action, user=self.request.user)
-        return obj
+        return self.save_with_service(self.form.cleaned_data)
 
     def form_valid(self, form):
+        self.form = form
         try:
-            return super().form_valid(form)
+            self.object = self.save_instance()
         except SimpulError as exc:
             form_error(form, exc)
             self.produced_error_message = exc.message
             return self.form_invalid(form)
+        response = self.save_action()
+        hook_response = self.run_after_hook()
+        return hook_response if hook_response is not None else response
 
 
 class CreateMixin(ServiceSaveMixin):
-    log_action = "wagtail.create"
+    pass
 
 
 # --- SK ----------------------------------------------------------------------------------------
@@ -268,7 +271,7 @@ class RegistryActionView(WagtailAdminTemplateMixin, FormView):
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm(self.permission):
+        if not policy.allows(request.user, self.permission):
             raise PermissionDenied
         if self.model is not None:
             self.object = get_object_or_404(self.model, pk=kwargs["pk"])
@@ -296,8 +299,7 @@ class RegistryActionView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                result, message = self.perform(form.cleaned_data)
+            result, message = self.perform(form.cleaned_data)
         except SimpulError as exc:
             form_error(form, exc)
             messages.error(self.request, exc.message)
@@ -311,7 +313,7 @@ class RegistryActionView(WagtailAdminTemplateMixin, FormView):
 
 class DecreeReplaceView(RegistryActionView):
     model = SuratKeputusan
-    permission = "registry.change_suratkeputusan"
+    permission = services.decree_replace.permission
     form_class = forms.DecreeReplaceForm
     page_title = "Ganti SK"
     submit_button_label = "Tetapkan SK pengganti"
@@ -343,8 +345,6 @@ class DecreeReplaceView(RegistryActionView):
             continue_account_ids=[a.pk for a in data["continue_accounts"]],
             continue_appointment_ids=[a.pk for a in data["continue_appointments"]],
         )
-        log(instance=self.object, action="registry.replace", user=self.request.user)
-        log(instance=new, action="wagtail.create", user=self.request.user)
         return new, f"SK {self.object.number} diganti dengan SK {new.number}."
 
     def get_success_url(self, result):
@@ -353,7 +353,7 @@ class DecreeReplaceView(RegistryActionView):
 
 class DecreeRevokeView(RegistryActionView):
     model = SuratKeputusan
-    permission = "registry.change_suratkeputusan"
+    permission = services.decree_revoke.permission
     form_class = forms.DecreeRevokeForm
     page_title = "Cabut SK"
     submit_button_label = "Cabut SK"
@@ -371,7 +371,6 @@ class DecreeRevokeView(RegistryActionView):
         decree = services.decree_revoke(
             actor=self.request.user, decree=self.object, note=data["note"], on=data.get("on")
         )
-        log(instance=decree, action="registry.revoke", user=self.request.user)
         return decree, f"SK {decree.number} dicabut."
 
     def get_success_url(self, result):
@@ -380,7 +379,7 @@ class DecreeRevokeView(RegistryActionView):
 
 class AccountRetireView(RegistryActionView):
     model = OfficialAccount
-    permission = "registry.change_officialaccount"
+    permission = services.account_retire.permission
     form_class = forms.AccountRetireForm
     page_title = "Hentikan akun resmi"
     submit_button_label = "Hentikan akun"
@@ -393,7 +392,6 @@ class AccountRetireView(RegistryActionView):
         account = services.account_retire(
             actor=self.request.user, account=self.object, decree=data["decree"], on=data.get("on")
         )
-        log(instance=account, action="registry.retire", user=self.request.user)
         return account, f"Akun {account} dihentikan."
 
     def get_success_url(self, result):
@@ -409,13 +407,12 @@ class AccountReactivateView(AccountRetireView):
         account = services.account_reactivate(
             actor=self.request.user, account=self.object, decree=data["decree"], on=data.get("on")
         )
-        log(instance=account, action="registry.reactivate", user=self.request.user)
         return account, f"Akun {account} resmi kembali."
 
 
 class AppointmentEndView(RegistryActionView):
     model = Appointment
-    permission = "registry.change_appointment"
+    permission = services.appointment_end.permission
     form_class = forms.AppointmentEndForm
     page_title = "Akhiri penunjukan"
     submit_button_label = "Akhiri penunjukan"
@@ -431,7 +428,6 @@ class AppointmentEndView(RegistryActionView):
             on=data.get("on"),
             decree=data.get("decree"),
         )
-        log(instance=appointment, action="registry.end", user=self.request.user)
         return appointment, f"Penunjukan {appointment} berakhir."
 
     def get_success_url(self, result):
@@ -439,7 +435,7 @@ class AppointmentEndView(RegistryActionView):
 
 
 class AudienceImportView(RegistryActionView):
-    permission = "registry.add_audiencefigure"
+    permission = services.audience_import_csv.permission
     form_class = forms.AudienceImportForm
     page_title = "Impor jumlah khalayak (CSV)"
     submit_button_label = "Impor"

@@ -66,7 +66,7 @@ def audience_figure_list() -> QuerySet[AudienceFigure]:
     return AudienceFigure.objects.select_related("account")
 
 
-def _last_month(today: dt.date) -> dt.date:
+def last_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
 
 
@@ -109,7 +109,7 @@ def registry_health(*, today: dt.date | None = None) -> dict:
         ).count(),
         "appointments_expired": active_appointments.filter(end_date__lt=today).count(),
         "accounts_missing_audience_last_month": accounts_missing_audience(
-            month=_last_month(today)
+            month=last_month(today)
         ).count(),
     }
 

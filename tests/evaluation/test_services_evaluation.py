@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django_tenants.utils import schema_context
 
+from core.errors import Conflict, SimpulError
 from evaluation import services
 from evaluation.models import AnnualReport, Rubric
-from tenants.errors import Conflict, SimpulError
 
 from .factories import NARRATIVE, admin_user
 

@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django_tenants.utils import schema_context
 
+from core.errors import Conflict, Forbidden, SimpulError
 from evaluation import services
 from evaluation.models import AnnualReport, ReportEvent
-from tenants.errors import Conflict, Forbidden, SimpulError
 
 from .factories import NARRATIVE, admin_user, make_user, seed_inbox
 

@@ -3,9 +3,9 @@
 import pytest
 from django_tenants.utils import schema_context
 
+from core.errors import SimpulError
 from inbox import services
 from inbox.models import Inquiry, InquiryEvent
-from tenants.errors import SimpulError
 from tenants.models import AccountDirectoryEntry, Instansi
 from tests.conftest import login_client
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.registry import services
 from tenants.registry.models import AudienceFigure
 from tenants.registry.selectors import audience_total, registry_health

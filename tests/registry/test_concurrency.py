@@ -10,12 +10,13 @@ import time
 import uuid
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django_tenants.utils import schema_context
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.models import AccountDirectoryEntry, AuditEntry
 from tenants.registry.models import DecreeItem, OfficialAccount, SuratKeputusan
+from tenants.registry.services import accounts as account_services
 from tests.registry.factories import make_account, make_decree
 
 
@@ -84,19 +85,27 @@ def committed_decrees(db):
     _in_thread(cleanup)
 
 
-def test_concurrent_saves_of_one_url_from_two_instansi(committed_decrees):
+def test_concurrent_saves_of_one_url_from_two_instansi(committed_decrees, monkeypatch):
     ids, tag = committed_decrees
     url = f"https://instagram.com/balapan{tag}"
     humas_inserted = threading.Event()
     outcome: dict[str, object] = {}
+    sync = account_services.directory_sync_account
+
+    def sync_then_hold(account, **kwargs):
+        sync(account, **kwargs)
+        if connection.schema_name == "humas":
+            humas_inserted.set()
+            # Hold the action's transaction open until dinkes' save is stuck behind our row
+            # (an action is always the outermost transaction: no test wraps it in its own).
+            _wait_for_lock_waiter()
+
+    monkeypatch.setattr(account_services, "directory_sync_account", sync_then_hold)
 
     def humas_saves():
         try:
-            with schema_context("humas"), transaction.atomic():
+            with schema_context("humas"):
                 make_account(ids["humas"], url=url)
-                humas_inserted.set()
-                # Hold the transaction open until dinkes' save is stuck behind our row.
-                _wait_for_lock_waiter()
             outcome["humas"] = "tersimpan"
         except BaseException as exc:  # noqa: BLE001
             outcome["humas"] = exc

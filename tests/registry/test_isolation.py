@@ -7,6 +7,7 @@ from django_tenants.utils import schema_context
 
 from tenants.models import Instansi
 from tenants.registry import services
+from tenants.registry.models import AudienceFigure
 from tenants.services import api_token_create
 from tests.conftest import login_client, tenant_client
 from tests.registry.factories import PETUGAS_NIP, make_account, make_decree
@@ -77,7 +78,11 @@ def test_other_instansi_sees_none_of_it_with_its_own_token(humas_registry):
         content_type="application/json",
         **auth,
     )
-    assert response.status_code == 404
+    # An API token holds no registry permission (the admin requires registry.add_audiencefigure
+    # for the same action), so it is refused before any account is looked up.
+    assert response.status_code == 403
+    with schema_context("humas"):
+        assert not AudienceFigure.objects.filter(followers=5).exists()
 
 
 def _registry_api_operations(pk: int) -> list[tuple[str, str]]:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.models import AccountDirectoryEntry
 from tenants.registry import services
 from tenants.registry.models import OfficialAccount

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.models import AccountDirectoryEntry, AuditEntry
 from tenants.registry import services
 from tenants.registry.models import (

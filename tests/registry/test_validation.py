@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.registry import validation
 from tenants.registry.validation import validate_nip, validate_pdf
 from tests.registry.factories import pdf_bytes

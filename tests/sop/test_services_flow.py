@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 from wagtail.models import TaskState, WorkflowState
 
+from core.errors import SimpulError
 from sop import selectors, services
 from sop.models import Notification, Sop, StepRecord
-from tenants.errors import SimpulError
 
 from .factories import START
 

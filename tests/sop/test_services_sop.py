@@ -5,9 +5,9 @@ from django.contrib.auth.models import Group
 from wagtail.models import GroupApprovalTask, WorkflowPage
 
 from cms.selectors import news_index_page
+from core.errors import SimpulError
 from sop import blueprints, services
 from sop.models import Sop, SopStep
-from tenants.errors import SimpulError
 
 SINTANG_TABLE = [
     # order, executor, minutes, output (DOMAIN.md §2 and the lampiran of Perbup Sintang 55/2018)

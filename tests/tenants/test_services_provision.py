@@ -7,8 +7,8 @@ from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 from wagtail.models import Site
 
+from core.errors import SimpulError
 from tenants import services
-from tenants.errors import SimpulError
 from tenants.models import AuditEntry, Domain, Instansi
 from tenants.provisioning import DEFAULT_GROUPS
 

@@ -1,0 +1,29 @@
+"""Celery tasks of the kernel: deliver one outbox message, sweep the undelivered ones."""
+
+from celery import shared_task
+
+
+@shared_task(
+    bind=True,
+    max_retries=5,
+    default_retry_delay=30,
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+)
+def deliver_outbox_message(self, message_id: int) -> bool:
+    """Deliver one outbox row; idempotent (a row already sent is skipped)."""
+    from .outbox import outbox_deliver
+
+    try:
+        return outbox_deliver(message_id=message_id)
+    except Exception as exc:  # noqa: BLE001 - mail server trouble: retry, then the sweeper
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox(older_than_seconds: int = 60) -> int:
+    """Periodic: send every message the queue lost or the mail server refused."""
+    from .outbox import outbox_sweep
+
+    return outbox_sweep(older_than_seconds=older_than_seconds)
