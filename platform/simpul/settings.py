@@ -55,6 +55,9 @@ SIMPUL_DEMO_STEPS = [
     "evaluation.demo.create_demo_evaluation",
 ]
 SIMPUL_REFERRAL_SLA_HOURS = env.int("SIMPUL_REFERRAL_SLA_HOURS", default=24)
+# /healthz gives its detailed answer to loopback probes and to callers sending this value in
+# X-Health-Token; everyone else gets only the (cached) status. Empty: loopback only.
+SIMPUL_HEALTH_TOKEN = env.str("SIMPUL_HEALTH_TOKEN", default="")
 
 ALLOWED_HOSTS = [
     SIMPUL_BASE_DOMAIN,
