@@ -69,6 +69,7 @@ UNCATEGORISED = {"uncategorized", "tak-berkategori", "tanpa-kategori", "umum"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 10
 LEAD_MAX = 600
+BLOCK_KEY = re.compile(r' data-block-key=\\"[^"\\]*\\"')
 
 # Guesses of a Pasal 11 category from a WordPress category's slug or name; the operator's map
 # (admin screen or --category-map) always wins, and the report says which were guessed.
@@ -731,7 +732,9 @@ class Importer:
         for message in converted.warnings:
             self.warn(item, message)
         fields = self._fields(plan, converted)
-        source_hash = _sha(fields, plan.live, plan.slug, plan.parent_key, converted.blocks)
+        # Wagtail's converter gives every paragraph a random key: leave them out of the hash.
+        stable = BLOCK_KEY.sub("", converted.as_json())
+        source_hash = _sha(fields, plan.live, plan.slug, plan.parent_key, stable)
         page = record.page.specific if record is not None and record.page is not None else None
         if page is not None and record.source_hash == source_hash:
             self.counts.skipped += 1
