@@ -348,7 +348,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tenants.api.exceptions.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # limit/offset with a ceiling on `limit` (tenants.api.pagination.MAX_LIMIT)
+    "DEFAULT_PAGINATION_CLASS": "tenants.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("SIMPUL_THROTTLE_ANON", default="120/min"),
