@@ -6,9 +6,9 @@ only) and reads through the selectors, which hide what the instansi is not a par
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.errors import SimpulError
@@ -137,7 +137,7 @@ class InquiryCollectionApi(InboxApiView):
             overdue=_bool_param(params.get("overdue"), "overdue"),
             topic=(params.get("topic") or "").strip().lower() or None,
         )
-        paginator = LimitOffsetPagination()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
         page = paginator.paginate_queryset(qs, request, view=self)
         data = InquiryOutputSerializer(page, many=True, context=self.context(request)).data
         return paginator.get_paginated_response(data)
@@ -322,7 +322,7 @@ class ReferralListApi(InboxApiView):
             kind=_checked_choice(params.get("kind"), Inquiry.Kind, "kind"),
             overdue=_bool_param(params.get("overdue"), "overdue"),
         )
-        paginator = LimitOffsetPagination()
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ReferralWithInquirySerializer(page, many=True).data)
 
