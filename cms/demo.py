@@ -42,6 +42,12 @@ PROFILE_PAGES = [
 ]
 
 
+def photo_credit(short: str) -> str:
+    """The demo's photo credit: the instansi's public-relations desk, named once ("Humas
+    Setda", not "Humas Humas Setda")."""
+    return short if short.lower().startswith("humas") else f"Humas {short}"
+
+
 def _news_items(name: str, short: str) -> list[dict]:
     tag = "".join(ch for ch in short.title() if ch.isalnum()) or "Instansi"
     return [
@@ -203,7 +209,7 @@ def create_demo_content(instansi) -> None:
             tagar=item["tagar"],
             image=image,
             image_alt=f"Ilustrasi berita: {item['title']}",
-            image_credit=f"Humas {short}",
+            image_credit=photo_credit(short),
             body=[
                 (
                     "paragraph",

@@ -7,11 +7,19 @@ from tenants.models import Instansi
 from .models import BODY_MAX_LENGTH, CONTACT_MAX_LENGTH, NAME_MAX_LENGTH, TEXT_MAX_LENGTH, Inquiry
 
 DONT_KNOW = "tidak-tahu"
+INSTANSI_MESSAGE = "Pilih instansi tujuan pesan, atau «Tidak tahu» bila Anda tidak yakin."
+TRACK_CODE_MESSAGE = "Masukkan kode lacak dari tanda terima Anda, mis. ABCD-EFGH-JKMN."
+
+
+KIND_MESSAGE = "Pilih jenis pesan: pertanyaan, komentar, kritik, atau saran."
 
 
 class InquiryPublicForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Jenis pesan", choices=Inquiry.Kind.choices, widget=forms.RadioSelect
+        label="Jenis pesan",
+        choices=Inquiry.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": KIND_MESSAGE, "invalid_choice": KIND_MESSAGE},
     )
     body = forms.CharField(
         label="Isi pesan",
@@ -23,12 +31,18 @@ class InquiryPublicForm(forms.Form):
         },
     )
     citizen_name = forms.CharField(
-        label="Nama (boleh dikosongkan)", max_length=NAME_MAX_LENGTH, required=False
+        label="Nama (boleh dikosongkan)",
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": f"Nama paling banyak {NAME_MAX_LENGTH} karakter."},
     )
     citizen_contact = forms.CharField(
         label="Surel atau nomor telepon (boleh dikosongkan)",
         max_length=CONTACT_MAX_LENGTH,
         required=False,
+        error_messages={
+            "max_length": f"Surel atau nomor telepon paling banyak {CONTACT_MAX_LENGTH} karakter."
+        },
         help_text="Hanya dilihat petugas instansi yang menangani pesan Anda.",
     )
     # Honeypot: hidden from people by CSS, filled in by bots.
@@ -45,7 +59,14 @@ class InquiryPublicForm(forms.Form):
 
 
 class PortalInquiryForm(InquiryPublicForm):
-    instansi = forms.ChoiceField(label="Ditujukan kepada", required=True)
+    instansi = forms.ChoiceField(
+        label="Ditujukan kepada",
+        required=True,
+        error_messages={
+            "required": INSTANSI_MESSAGE,
+            "invalid_choice": INSTANSI_MESSAGE,
+        },
+    )
 
     field_order = ["instansi", "kind", "body", "citizen_name", "citizen_contact"]
 
@@ -57,7 +78,14 @@ class PortalInquiryForm(InquiryPublicForm):
 
 
 class TrackForm(forms.Form):
-    code = forms.CharField(label="Kode lacak", max_length=20)
+    code = forms.CharField(
+        label="Kode lacak",
+        max_length=20,
+        error_messages={
+            "required": TRACK_CODE_MESSAGE,
+            "max_length": "Kode lacak terdiri atas 12 huruf/angka, mis. ABCD-EFGH-JKMN.",
+        },
+    )
 
 
 class AnswerForm(forms.Form):

@@ -175,7 +175,7 @@ def normalize_handle(handle: str) -> str:
     if not HANDLE_RE.match(handle):
         raise UrlError(
             "Nama akun hanya boleh berisi huruf, angka, titik, garis bawah atau tanda hubung "
-            f"(tanpa spasi), paling panjang 100 karakter. Diterima: {handle!r}."
+            f"(tanpa spasi), paling panjang 100 karakter. Tertulis: «{handle}»."
         )
     return handle
 
@@ -205,8 +205,9 @@ def normalize_url(raw: str) -> str:
         raise UrlError("Alamat (URL) akun wajib diisi.")
     if len(raw) > 500:
         raise UrlError("Alamat (URL) akun terlalu panjang (paling banyak 500 karakter).")
+    typed = raw  # messages quote what the user wrote, not the address completed from it
     if any(ch.isspace() for ch in raw):
-        raise UrlError(f"Alamat {raw!r} mengandung spasi; periksa kembali.")
+        raise UrlError(f"Alamat «{typed}» mengandung spasi; periksa kembali.")
     if "://" not in raw:
         if raw.startswith("//"):
             raw = raw[2:]
@@ -215,7 +216,7 @@ def normalize_url(raw: str) -> str:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError as exc:
-        raise UrlError(f"Alamat {raw!r} tidak dapat dibaca sebagai URL.") from exc
+        raise UrlError(f"Alamat «{typed}» tidak dapat dibaca sebagai alamat web.") from exc
     if parts.scheme.lower() not in {"http", "https"}:
         raise UrlError("Alamat akun harus diawali http:// atau https://.")
     host = parts.hostname or ""
@@ -227,7 +228,9 @@ def normalize_url(raw: str) -> str:
         or ".." in host
         or not re.search(r"\.[a-z]{2,}$", host)
     ):
-        raise UrlError(f"Alamat {raw!r} tidak memuat nama domain yang sah.")
+        raise UrlError(
+            f"«{typed}» bukan alamat web yang lengkap; tulis seperti https://instagram.com/namaakun."
+        )
     if parts.username or parts.password:
         raise UrlError("Alamat akun tidak boleh memuat nama pengguna atau kata sandi.")
     host = canonical_host(host)

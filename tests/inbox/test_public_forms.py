@@ -80,7 +80,7 @@ def test_tracking_codes_are_long_random_and_unknown_code_is_404():
         ({"body": ""}, "wajib diisi"),
         ({"body": "   "}, "wajib diisi"),
         ({"body": "x" * 5001}, "5000"),
-        ({"kind": "keluhan"}, "keluhan"),
+        ({"kind": "keluhan"}, "Pilih jenis pesan: pertanyaan, komentar, kritik, atau saran."),
         ({"citizen_name": "n" * 201}, "200"),
         ({"situs_web": "http://spam.example"}, "Jangan diisi"),
     ],

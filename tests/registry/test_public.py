@@ -234,4 +234,5 @@ def test_verify_page_matches_a_post_by_its_handle(channels, portal_client):
     html = response.content.decode()
     assert 'data-status="resmi"' in html
     assert "@humasx" in html and "800/RESMI/2026" in html
-    assert "menunjuk akun X (Twitter) @humasx" in html
+    # One sentence: the address belongs to the account, which is official.
+    assert "Alamat yang Anda periksa milik X (Twitter) @humasx, akun resmi" in html
