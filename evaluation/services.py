@@ -8,15 +8,20 @@ of that moment) and an audit record, in the same transaction.
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.actions import action
+from core.actors import actor_name
 from core.audit import audit_record
 from core.errors import Conflict, Forbidden, SimpulError
+from core.outbox import outbox_enqueue, staff_emails
+from core.queue import send_on_commit
+from core.tenancy import instansi_in_use
 from tenants.models import Instansi
 
 from . import figures as fig
-from . import roles
+from . import roles, tasks
 from .models import (
     MAX_YEAR,
     MIN_YEAR,
@@ -28,6 +33,7 @@ from .models import (
     Recommendation,
     ReportEvent,
     ReportingPeriod,
+    ReportReminder,
     Rubric,
     RubricCriterion,
 )
@@ -100,10 +106,7 @@ DEFAULT_CRITERIA = [
 
 
 def _actor_name(actor) -> str:
-    if actor is None:
-        return "sistem"
-    full = getattr(actor, "get_full_name", None)
-    return ((full() if callable(full) else "") or str(actor))[:200]
+    return actor_name(actor)
 
 
 def _check_year(year) -> int:
@@ -142,7 +145,7 @@ def _require_editable(report: AnnualReport) -> None:
 # --- periods ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@action("evaluation.period_set", "Periode pelaporan ditetapkan")
 def period_set(
     *,
     actor,
@@ -191,7 +194,7 @@ def _compute(report: AnnualReport) -> None:
     report.figures_computed_at = timezone.now()
 
 
-@transaction.atomic
+@action("report.create", "Laporan tahunan dimulai")
 def report_start(*, instansi: Instansi, year, actor) -> AnnualReport:
     """The instansi's report for `year`, created as a draft with pre-filled numbers."""
     year = _check_year(year)
@@ -217,7 +220,7 @@ def report_start(*, instansi: Instansi, year, actor) -> AnnualReport:
     return report
 
 
-@transaction.atomic
+@action("report.refresh_figures", "Angka laporan diperbarui")
 def report_refresh_figures(*, report: AnnualReport, actor) -> AnnualReport:
     """Recompute the pre-filled numbers (only while the report is editable)."""
     report = _locked(report)
@@ -228,7 +231,7 @@ def report_refresh_figures(*, report: AnnualReport, actor) -> AnnualReport:
     return report
 
 
-@transaction.atomic
+@action("report.update", "Laporan tahunan diubah")
 def report_update(
     *, report: AnnualReport, actor, data: dict, followups: dict | None = None
 ) -> AnnualReport:
@@ -273,7 +276,7 @@ def report_update(
     return report
 
 
-@transaction.atomic
+@action("report.correct", "Angka laporan dikoreksi")
 def report_correct_figure(
     *, report: AnnualReport, actor, key: str, value, reason: str
 ) -> AnnualReport:
@@ -331,7 +334,7 @@ def report_missing_items(report: AnnualReport) -> list[str]:
     return missing
 
 
-@transaction.atomic
+@action("report.submit", "Laporan tahunan disampaikan")
 def report_submit(
     *, report: AnnualReport, actor, today: datetime.date | None = None
 ) -> AnnualReport:
@@ -378,16 +381,15 @@ def report_submit(
 
 
 def _check_evaluator(actor) -> None:
-    from django.db import connection
-
-    tenant = getattr(connection, "tenant", None)
-    if not isinstance(tenant, Instansi):  # schema_context sets a stand-in tenant
-        tenant = Instansi.objects.filter(schema_name=connection.schema_name).first()
+    try:
+        tenant = instansi_in_use()
+    except SimpulError:
+        tenant = None
     if not roles.is_evaluator(actor, tenant):
         raise Forbidden("Hanya evaluator Diskominfo yang dapat melakukan tindakan ini.")
 
 
-@transaction.atomic
+@action("report.extend", "Batas waktu laporan diperpanjang")
 def report_extend_deadline(
     *, report: AnnualReport, actor, until: datetime.date, note: str = ""
 ) -> AnnualReport:
@@ -409,7 +411,7 @@ def report_extend_deadline(
     return report
 
 
-@transaction.atomic
+@action("report.return", "Laporan dikembalikan untuk diperbaiki")
 def report_return(*, report: AnnualReport, actor, note: str) -> AnnualReport:
     """Send a submitted report back for revision, with the reason; history keeps the old one."""
     _check_evaluator(actor)
@@ -464,9 +466,13 @@ def _validate_bands(bands: list[dict]) -> list[dict]:
     return clean
 
 
-@transaction.atomic
+@action("evaluation.rubric_ensure", "Rubrik tahunan disiapkan")
 def rubric_ensure(*, year: int) -> Rubric:
     """The year's rubric; the default one (regulation principles) the first time."""
+    return _ensure_rubric(year=year)
+
+
+def _ensure_rubric(*, year: int) -> Rubric:
     year = _check_year(year)
     rubric = Rubric.objects.filter(year=year).first()
     if rubric is not None:
@@ -494,7 +500,7 @@ def rubric_ensure(*, year: int) -> Rubric:
     return rubric
 
 
-@transaction.atomic
+@action("evaluation.rubric_update", "Rubrik evaluasi diubah")
 def rubric_update(*, actor, year: int, criteria: list[dict], bands: list[dict]) -> Rubric:
     """Replace the criteria and bands of `year`; weights must sum to 100.
 
@@ -502,7 +508,7 @@ def rubric_update(*, actor, year: int, criteria: list[dict], bands: list[dict]) 
     Criteria already scored in an evaluation cannot be removed.
     """
     _check_evaluator(actor)
-    rubric = rubric_ensure(year=year)
+    rubric = _ensure_rubric(year=year)
     bands = _validate_bands(bands)
     if not criteria:
         raise SimpulError("Rubrik memerlukan paling sedikit satu kriteria.", field="criteria")
@@ -595,7 +601,7 @@ def _refresh_suggestions(evaluation: Evaluation, report: AnnualReport) -> None:
         score.save()
 
 
-@transaction.atomic
+@action("report.evaluate_start", "Evaluasi dimulai")
 def evaluation_start(*, report: AnnualReport, actor) -> Evaluation:
     """Take a submitted report into evaluation, with scores suggested from the figures."""
     _check_evaluator(actor)
@@ -604,7 +610,7 @@ def evaluation_start(*, report: AnnualReport, actor) -> Evaluation:
         return report.evaluation
     if report.status != AnnualReport.Status.SUBMITTED:
         raise Conflict("Hanya laporan yang sudah disampaikan yang dapat dievaluasi.")
-    rubric = rubric_ensure(year=report.year)
+    rubric = _ensure_rubric(year=report.year)
     evaluation = Evaluation.objects.filter(report=report).first() or Evaluation.objects.create(
         report=report, instansi=report.instansi, rubric=rubric
     )
@@ -650,7 +656,7 @@ def evaluation_total(evaluation: Evaluation) -> Decimal | None:
     return total.quantize(Decimal("0.01"))
 
 
-@transaction.atomic
+@action("evaluation.save", "Nilai evaluasi disimpan")
 def evaluation_save(
     *,
     report: AnnualReport,
@@ -716,7 +722,7 @@ def evaluation_save(
     return evaluation
 
 
-@transaction.atomic
+@action("report.evaluated", "Hasil evaluasi diumumkan")
 def evaluation_release(*, report: AnnualReport, actor) -> Evaluation:
     """Finish the evaluation: the instansi now sees scores, predicate and recommendations."""
     _check_evaluator(actor)
@@ -757,7 +763,7 @@ def snapshot_refresh(*, instansi: Instansi, year: int, today=None) -> InstansiSn
     return snapshot
 
 
-@transaction.atomic
+@action("evaluation.job_create", "Pekerjaan konsol dibuat")
 def job_create(
     *, actor, kind: str, year: int | None = None, params: dict | None = None
 ) -> ConsoleJob:
@@ -766,9 +772,42 @@ def job_create(
     job = ConsoleJob.objects.create(
         kind=kind, year=year, params=params or {}, created_by_name=_actor_name(actor)
     )
-    from core.queue import send_on_commit
-
-    from . import tasks
-
     send_on_commit(tasks.run_console_job, job.pk)
     return job
+
+
+# --- deadline reminders -----------------------------------------------------------------------
+
+
+@action("report.remind", "Pengingat laporan tahunan dikirim")
+def report_reminder_create(
+    *, instansi: Instansi, year: int, deadline: datetime.date, days_left: int
+) -> int | None:
+    """Record one deadline reminder and put its mail in the outbox, in one transaction.
+
+    Returns the outbox message's id, or None when this reminder was made before (the reminder
+    row is unique per instansi, year and day)."""
+    try:
+        with transaction.atomic():
+            reminder = ReportReminder.objects.create(
+                instansi=instansi, year=year, days_before=days_left
+            )
+    except IntegrityError:
+        return None  # already reminded
+    recipients = staff_emails(
+        instansi.schema_name, groups=roles.REPORT_SUBMITTER_GROUPS, superusers="always"
+    )
+    ReportReminder.objects.filter(pk=reminder.pk).update(recipients=len(recipients))
+    message = outbox_enqueue(
+        key=f"laporan:{instansi.pk}:{year}:{days_left}",
+        kind="evaluation.pengingat",
+        recipients=recipients,
+        subject=f"Pengingat: laporan tahunan {year} jatuh tempo {deadline:%d-%m-%Y}",
+        body=(
+            f"Laporan tahunan layanan informasi melalui media sosial {instansi.name} tahun "
+            f"{year} wajib disampaikan kepada Bupati melalui Diskominfo paling lambat "
+            f"{deadline:%d-%m-%Y} ({days_left} hari lagi). Susun dan sampaikan "
+            "laporan melalui menu 'Laporan Tahunan' di admin situs instansi Anda."
+        ),
+    )
+    return message.pk if message is not None else None

@@ -10,19 +10,16 @@ import logging
 import zipfile
 
 from celery import shared_task
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.errors import SimpulError
 from tenants.models import Instansi
 
-from .models import AnnualReport, ConsoleJob, ReportReminder
+from .models import AnnualReport, ConsoleJob
 
 logger = logging.getLogger("simpul.evaluation")
 PASSWORD_TTL = 15 * 60
@@ -195,22 +192,16 @@ def refresh_all_snapshots(year: int | None = None) -> int:
     return count
 
 
-def _recipients(instansi: Instansi) -> list[str]:
-    from .roles import REPORT_SUBMITTER_GROUPS
-
-    with schema_context(instansi.schema_name):
-        users = (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name__in=REPORT_SUBMITTER_GROUPS))
-        )
-        return sorted({u.email for u in users if u.email})
-
-
 @shared_task
 def send_deadline_reminders(today_iso: str | None = None) -> int:
-    """Beat (daily): remind instansi whose report is not submitted N days before the deadline."""
+    """Beat (daily): remind instansi whose report is not submitted N days before the deadline.
+
+    Each reminder and its mail are committed together (the outbox); the mail is delivered right
+    after, and a failed delivery is retried by the outbox sweeper, never dropped."""
+    from core.outbox import outbox_deliver
+
     from .selectors import period_for
+    from .services import report_reminder_create
 
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()
     sent = 0
@@ -225,25 +216,14 @@ def send_deadline_reminders(today_iso: str | None = None) -> int:
             .values_list("instansi_id", flat=True)
         )
         for inst in Instansi.objects.active().exclude(pk__in=done_ids):
-            try:
-                with transaction.atomic():
-                    reminder = ReportReminder.objects.create(
-                        instansi=inst, year=year, days_before=days_left
-                    )
-            except IntegrityError:
+            message_id = report_reminder_create(
+                instansi=inst, year=year, deadline=period.deadline, days_left=days_left
+            )
+            if message_id is None:
                 continue  # already reminded
-            recipients = _recipients(inst)
-            if recipients:
-                send_mail(
-                    f"Pengingat: laporan tahunan {year} jatuh tempo {period.deadline:%d-%m-%Y}",
-                    f"Laporan tahunan layanan informasi melalui media sosial {inst.name} tahun "
-                    f"{year} wajib disampaikan kepada Bupati melalui Diskominfo paling lambat "
-                    f"{period.deadline:%d-%m-%Y} ({days_left} hari lagi). Susun dan sampaikan "
-                    "laporan melalui menu 'Laporan Tahunan' di admin situs instansi Anda.",
-                    None,
-                    recipients,
-                    fail_silently=True,
-                )
-            ReportReminder.objects.filter(pk=reminder.pk).update(recipients=len(recipients))
             sent += 1
+            try:
+                outbox_deliver(message_id=message_id)
+            except Exception:  # noqa: BLE001 - the message stays in the outbox for the sweeper
+                logger.warning("reminder mail for %s left for the sweeper", inst.schema_name)
     return sent
