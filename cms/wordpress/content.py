@@ -371,20 +371,7 @@ class ContentConverter:
             self._video(attrs.get("src") or (media.get("src") if media else "") or "")
         elif short in ("quote", "pullquote"):
             self._quote(block.html)
-        elif short in (
-            "more",
-            "nextpage",
-            "separator",
-            "spacer",
-            "latest-posts",
-            "archives",
-            "categories",
-            "search",
-            "tag-cloud",
-            "calendar",
-            "rss",
-            "social-links",
-        ):
+        elif short in ("more", "nextpage", "separator", "spacer"):
             return
         elif block.inner:  # columns, group, cover, media-text, buttons and plugin containers
             if block.html.strip():

@@ -1,7 +1,6 @@
 """Import an instansi's WordPress website (a WXR export and its uploads folder)."""
 
 import csv
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -94,8 +93,8 @@ class Command(BaseCommand):
         width = 30
         filled = int(width * done / total)
         bar = "█" * filled + "·" * (width - filled)
-        sys.stderr.write(f"\r[{bar}] {done}/{total}")
-        sys.stderr.flush()
+        self.stderr.write(f"\r[{bar}] {done}/{total}", ending="")
+        self.stderr.flush()
 
     def _summary(self, run) -> None:
         from cms.wordpress.selectors import COUNT_LABELS
