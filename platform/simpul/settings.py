@@ -82,6 +82,7 @@ SHARED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served from /static/, not a CDN (CSP)
     "cms.portal",
     "inbox",
     "evaluation",
@@ -367,6 +368,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API Simpul untuk instansi: kotak masuk bersama, registri akun resmi, SOP.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["simpul.openapi.only_api_v1"],
     "POSTPROCESSING_HOOKS": [
