@@ -1,7 +1,7 @@
 """URLs of an instansi's host: API, admin, Diskominfo's console, then the Wagtail site."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -23,7 +23,10 @@ urlpatterns = [
     path("livez", views.livez, name="livez"),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI from the project's static files (drf-spectacular-sidecar) and its start-up
+    # script from a URL of its own (the split view): the public CSP allows no CDN and no inline
+    # script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("console/", include("evaluation.console_urls")),
