@@ -344,7 +344,8 @@ WAGTAILFRONTENDCACHE: dict = {}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tenants.api.authentication.InstansiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # a session that still owes its second factor authenticates nothing (tenants.access)
+        "tenants.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,9 +1,11 @@
-"""Admin screen for two-factor sign-in: enrol an authenticator app, verify, or turn it off."""
+"""Admin screens for two-factor sign-in: enrol (with a one-time enrolment code where needed),
+verify, turn off; and the Diskominfo superuser's screen that hands out enrolment codes."""
 
 import base64
 import io
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views import View
@@ -14,6 +16,7 @@ from django_otp.qr import write_qrcode_image
 from tenants.errors import SimpulError
 
 from . import services
+from .middleware import safe_next
 
 
 def _qr_data_uri(uri: str) -> str:
@@ -33,34 +36,53 @@ class TwoFactorView(View):
     def post(self, request):
         action = request.POST.get("action")
         token = (request.POST.get("token") or "").strip()
+        user = request.user
         try:
             if action == "confirm":
-                device = services.totp_device_confirm(user=request.user, token=token)
+                device = services.totp_device_confirm(
+                    user=user,
+                    token=token,
+                    enrolment_code=request.POST.get("enrolment_code") or "",
+                )
                 otp_login(request, device)
                 messages.success(request, "Autentikasi dua faktor aktif untuk akun Anda.")
-                return redirect("wagtailadmin_home")
+                return redirect(self._next(request) or "wagtailadmin_home")
             if action == "verify":
-                device = match_token(request.user, token) if token.isdigit() else None
+                device = match_token(user, token) if token.isdigit() else None
                 if device is None:
                     raise SimpulError("Kode autentikator salah atau kedaluwarsa.", field="token")
                 otp_login(request, device)
-                return redirect(request.GET.get("next") or "wagtailadmin_home")
+                return redirect(self._next(request) or "wagtailadmin_home")
             if action == "disable":
-                services.totp_device_remove(user=request.user, actor=request.user)
+                services.totp_device_remove(
+                    user=user,
+                    actor=user,
+                    password=request.POST.get("password") or "",
+                    verified=user.is_verified(),
+                )
                 messages.success(request, "Autentikasi dua faktor dimatikan.")
                 return redirect("simpul_two_factor")
         except SimpulError as exc:
-            return self._render(request, error=exc.message, status=400)
+            return self._render(request, error=exc.message, field=exc.field, status=400)
         return redirect("simpul_two_factor")
 
-    def _render(self, request, *, error: str = "", status: int = 200):
+    @staticmethod
+    def _next(request) -> str | None:
+        return safe_next(request, request.POST.get("next") or request.GET.get("next"))
+
+    def _render(self, request, *, error: str = "", field: str = "", status: int = 200):
         user = request.user
         confirmed = services.has_confirmed_device(user)
         context = {
             "required": services.two_factor_required(user),
             "confirmed": confirmed,
             "verified": user.is_verified() if hasattr(user, "is_verified") else False,
+            "code_needed": services.enrolment_code_needed(user),
+            "next": self._next(request) or "",
             "error": error,
+            # an error names its field where it has one, so it is shown beside that field
+            "field_errors": {field: error} if error and field else {},
+            "form_error": error if error and not field else "",
             "header_title": "Autentikasi dua faktor",
             "page_title": "Autentikasi dua faktor",
             "header_icon": "lock",
@@ -78,3 +100,42 @@ def _base32(device) -> str:
     from base64 import b32encode
 
     return b32encode(device.bin_key).decode().rstrip("=")
+
+
+class EnrolmentCodeView(View):
+    """Diskominfo's superusers hand out one-time enrolment codes (the user screen links here)."""
+
+    template_name = "access/enrolment_code.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_superuser and services._serving_super_tenant()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self._render(request, username=request.GET.get("username", ""))
+
+    def post(self, request):
+        username = (request.POST.get("username") or "").strip()
+        try:
+            target = services.user_for_enrolment(username=username)
+            code = services.enrolment_code_issue(user=target, actor=request.user)
+        except SimpulError as exc:
+            return self._render(request, username=username, error=exc.message, status=400)
+        return self._render(request, username=target.get_username(), code=code)
+
+    def _render(self, request, *, username="", code="", error="", status=200):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "username": username,
+                "code": code,
+                "error": error,
+                "hours": services.ENROLMENT_CODE_HOURS,
+                "header_title": "Kode pendaftaran autentikator",
+                "page_title": "Kode pendaftaran autentikator",
+                "header_icon": "key",
+            },
+            status=status,
+        )

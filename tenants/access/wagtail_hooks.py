@@ -1,14 +1,27 @@
-"""Admin wiring of sign-in safety: the two-factor page and its place in the account menu."""
+"""Admin wiring of sign-in safety: the two-factor page, its place in the account menu, and the
+enrolment-code screen for Diskominfo's superusers (Settings menu and each user's row)."""
+
+from urllib.parse import urlencode
 
 from django.urls import path, reverse
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import ListingButton
 
-from .views import TwoFactorView
+from . import services
+from .views import EnrolmentCodeView, TwoFactorView
 
 
 @hooks.register("register_admin_urls")
-def register_two_factor_url():
-    return [path("keamanan/2fa/", TwoFactorView.as_view(), name="simpul_two_factor")]
+def register_two_factor_urls():
+    return [
+        path("keamanan/2fa/", TwoFactorView.as_view(), name="simpul_two_factor"),
+        path(
+            "keamanan/2fa/kode-pendaftaran/",
+            EnrolmentCodeView.as_view(),
+            name="simpul_enrolment_code",
+        ),
+    ]
 
 
 @hooks.register("register_account_menu_item")
@@ -18,3 +31,26 @@ def two_factor_menu_item(request):
         "label": "Autentikasi dua faktor",
         "help_text": "Lindungi akun dengan kode dari aplikasi autentikator di ponsel.",
     }
+
+
+class _SuperuserOfDiskominfoMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_superuser and services._serving_super_tenant()
+
+
+@hooks.register("register_settings_menu_item")
+def enrolment_code_menu_item():
+    return _SuperuserOfDiskominfoMenuItem(
+        "Kode pendaftaran 2FA",
+        reverse("simpul_enrolment_code"),
+        icon_name="key",
+        order=900,
+    )
+
+
+@hooks.register("register_user_listing_buttons")
+def enrolment_code_user_button(user, request_user):
+    if not (request_user.is_superuser and services._serving_super_tenant()):
+        return []
+    url = reverse("simpul_enrolment_code") + "?" + urlencode({"username": user.get_username()})
+    return [ListingButton("Kode pendaftaran 2FA", url, icon_name="key", priority=90)]

@@ -60,3 +60,27 @@ class InstansiTokenAuthentication(authentication.TokenAuthentication):
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return ApiClient(token=token, instansi=token.instansi), token
+
+
+class VerifiedSessionAuthentication(authentication.SessionAuthentication):
+    """A browser session, but never one that still owes its second factor.
+
+    The two-factor gate (tenants.access.middleware) already shows such a request an anonymous
+    user; this says why in the JSON answer, and refuses a pending session on its own should
+    the gate ever be missing from MIDDLEWARE.
+    """
+
+    def authenticate(self, request):
+        from ..access.services import two_factor_pending
+
+        django_request = request._request
+        user = getattr(django_request, "user", None)
+        signed_in = user is not None and user.is_authenticated  # runs the gate (lazy user)
+        pending = getattr(django_request, "two_factor_pending_user", None)
+        if pending is None and signed_in and two_factor_pending(user):
+            pending = user
+        if pending is not None:
+            raise exceptions.AuthenticationFailed(
+                "Sesi ini belum lolos verifikasi dua faktor: selesaikan di /admin/keamanan/2fa/."
+            )
+        return super().authenticate(request)

@@ -97,9 +97,19 @@ def test_evaluator_signs_in_and_reaches_the_console_from_the_admin(instansi):
     setup = client.get("/admin/keamanan/2fa/").content.decode()
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7]+)<', setup).group(1)
     code = f"{TOTP(b32decode(secret + '=' * (-len(secret) % 8))).token():06d}"
+    # a password alone does not enrol: the code from a Diskominfo superuser is needed too
     assert (
-        client.post("/admin/keamanan/2fa/", {"action": "confirm", "token": code}).status_code == 302
+        client.post("/admin/keamanan/2fa/", {"action": "confirm", "token": code}).status_code == 400
     )
+    from tenants.access.services import enrolment_code_issue
+
+    with schema_context("diskominfo"):
+        enrolment = enrolment_code_issue(user=evaluator, actor=None)
+    confirmed = client.post(
+        "/admin/keamanan/2fa/?next=/console/",
+        {"action": "confirm", "token": code, "enrolment_code": enrolment},
+    )
+    assert confirmed.status_code == 302 and confirmed["Location"] == "/console/"
     assert client.get("/console/").status_code == 200
     admin_home = client.get("/admin/")
     assert admin_home.status_code == 200 and "/console/" in admin_home.content.decode()

@@ -44,25 +44,27 @@ def test_repeated_wrong_passwords_lock_the_account_on_that_host_only(settings):
     assert _login(tenant_client("dinkes"), "petugas1", "sandi-kuat-petugas-1").status_code == 302
 
 
-def test_lock_expires_and_success_resets_the_count(settings):
+def test_lock_expires_and_a_success_gives_its_attempt_back(settings):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from tenants.access.models import LoginThrottle
+    from tenants.access.models import LoginBudget
 
     settings.SIMPUL_LOGIN_MAX_FAILURES = 2
     _make_user("humas", "petugas2")
     humas = tenant_client("humas")
     _login(humas, "petugas2", "salah-1")
     _login(humas, "petugas2", "salah-2")
+    assert "dikunci sementara" in _login(humas, "petugas2", "sandi-kuat-petugas-1").content.decode()
     with schema_context("humas"):
-        LoginThrottle.objects.filter(username="petugas2").update(
-            locked_until=timezone.now() - timedelta(seconds=1)
+        LoginBudget.objects.filter(username="petugas2").update(
+            window_start=timezone.now() - timedelta(minutes=16)
         )
     assert _login(humas, "petugas2", "sandi-kuat-petugas-1").status_code == 302
     with schema_context("humas"):
-        assert not LoginThrottle.objects.filter(username="petugas2").exists()
+        # the window started anew with this sign-in, whose attempt was given back
+        assert LoginBudget.objects.get(username="petugas2", client="").attempts == 0
 
 
 def test_wrong_password_message_is_indonesian():
