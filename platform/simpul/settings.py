@@ -133,6 +133,8 @@ MIDDLEWARE = [
     # First: a database outage anywhere below (the host lookup included) is a clean 503.
     "simpul.middleware.DatabaseUnavailableMiddleware",
     "tenants.middleware.InstansiMiddleware",
+    # Anonymous public reads may go to the replica (a no-op without DATABASE_REPLICA_URL).
+    "tenants.replica.ReplicaReadMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "simpul.middleware.ContentSecurityPolicyMiddleware",
@@ -186,6 +188,19 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
 if env.str("SIMPUL_TEST_DB", default=""):
     DATABASES["default"]["TEST"] = {"NAME": env.str("SIMPUL_TEST_DB")}
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+# A streaming replica for anonymous public reads (tenants.replica); unset: all on the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "ENGINE": "django_tenants.postgresql_backend",
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "OPTIONS": {"connect_timeout": env.int("DATABASE_REPLICA_CONNECT_TIMEOUT", default=2)},
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS += ("tenants.replica.ReplicaRouter",)
+# Seconds an unreachable replica is skipped (its reads go to the primary) before a new try.
+SIMPUL_REPLICA_RETRY_SECONDS = env.int("SIMPUL_REPLICA_RETRY_SECONDS", default=30)
 # Send `SET search_path` only when the schema changes, not before every query (about half of a
 # page's database round trips otherwise).
 TENANT_LIMIT_SET_CALLS = True
