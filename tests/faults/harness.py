@@ -237,6 +237,61 @@ class ThrowawayPostgres:
         )
         return self.url(name)
 
+    def copy_database(self, source_url: str, name: str) -> str:
+        """`name` on this cluster as a copy of the database at `source_url` (pg_dump | psql)."""
+        self.createdb(name)
+        dump = subprocess.Popen(  # noqa: S603
+            ["pg_dump", "--no-owner", "--no-privileges", source_url],
+            stdout=subprocess.PIPE,
+        )
+        restore = subprocess.run(  # noqa: S603
+            ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", self.url(name)],
+            stdin=dump.stdout,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        dump.stdout.close()
+        if dump.wait(timeout=60) != 0 or restore.returncode != 0:
+            raise RuntimeError(f"copying {source_url} failed: {restore.stderr[-2000:]}")
+        return self.url(name)
+
+    def standby(self) -> "ThrowawayPostgres":
+        """A streaming standby of this cluster (pg_basebackup -R), started, hot (read-only)."""
+        replica = ThrowawayPostgres()
+        if os.geteuid() == 0:
+            shutil.chown(replica.dir, "postgres", "postgres")
+        replica._run(
+            str(PG_BIN / "pg_basebackup"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(self.port),
+            "-U",
+            "postgres",
+            "-D",
+            str(replica.data),
+            "-X",
+            "stream",
+            "-R",
+            "--checkpoint=fast",
+            timeout=300,
+        )
+        replica.start()
+        return replica
+
+    def sql(self, query: str, name: str = "postgres") -> str:
+        """One query's result as psql prints it unaligned (`-At`)."""
+        done = subprocess.run(  # noqa: S603
+            ["psql", "-At", "-c", query, self.url(name)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"psql failed: {done.stderr}")
+        return done.stdout.strip()
+
 
 @dataclass
 class AppServer:
