@@ -15,11 +15,13 @@ from tenants.services import instansi_url
 from ..params import query_param
 from .models import PortalSearchEntry
 from .selectors import (
+    MAX_RANKED,
     portal_filter_choices,
     portal_instansi_list,
     portal_news_get,
     portal_news_list,
     portal_search,
+    portal_search_has_more,
     portal_search_instansi_choices,
     portal_search_snippets,
 )
@@ -127,6 +129,10 @@ def search_context(request, *, instansi_slug: str = "") -> dict:
     ]
     return {
         "query": query,
+        # Only a query with MAX_RANKED matches can have more (one more query then).
+        "has_more": paginator.count >= MAX_RANKED
+        and portal_search_has_more(query=query, instansi_slug=chosen, kind=kind),
+        "max_ranked": MAX_RANKED,
         "kind": kind,
         "chosen_instansi": chosen,
         "kinds": PortalSearchEntry.Kind.choices,

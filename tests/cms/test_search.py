@@ -4,6 +4,8 @@ Entries are written after the instansi's transaction commits, as in production (
 the on-commit callbacks), so publish and unpublish are shown to move the index.
 """
 
+from datetime import date
+
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -201,3 +203,19 @@ def test_indonesian_configuration_stems():
     with connection.cursor() as cursor:
         cursor.execute("SELECT to_tsvector('indonesian', 'pelayanan')::text")
         assert cursor.fetchone()[0] == "'layan':1"
+
+
+def test_a_very_common_word_ranks_the_newest_matches(commit, portal_client, monkeypatch):
+    from cms.portal import selectors, views
+
+    monkeypatch.setattr(selectors, "MAX_RANKED", 5)
+    monkeypatch.setattr(views, "MAX_RANKED", 5)
+    with commit("humas"):
+        for n in range(7):
+            make_news(title=f"Musyawarah desa ke-{n}", date=date(2026, 1, 1 + n))
+    html = portal_client.get("/cari/?q=musyawarah").content.decode()
+    assert "Lebih dari 5 hasil" in html and "Tambahkan kata lain" in html
+    assert html.count('class="search-result"') == 5
+    assert "ke-0" not in html and "ke-1" not in html  # the two oldest are left out
+    html = portal_client.get("/cari/?q=musyawarah desa ke-6").content.decode()
+    assert "Lebih dari" not in html
