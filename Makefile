@@ -24,7 +24,14 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# The admin's Indonesian: Wagtail's id_ID catalogues merged with locale/id/wagtail_additions/
+# (the .mo files are committed; rebuilt here when the additions or Wagtail change).
+LOCALE_MO := locale/id/LC_MESSAGES/django.mo locale/id/LC_MESSAGES/djangojs.mo
+
+$(LOCALE_MO) &: $(VENV)/.installed $(wildcard locale/id/wagtail_additions/*.po) deploy/local/merge_wagtail_indonesian.py
+	$(BIN)/python deploy/local/merge_wagtail_indonesian.py
+
+install: $(VENV)/.installed $(LOCALE_MO)
 
 services:
 	$(PYTHON) deploy/local/ensure_services.py
@@ -35,12 +42,16 @@ migrate: install services
 provision-demo: migrate
 	$(MANAGE) provision_demo
 
+# Served as in production: gunicorn (deploy/gunicorn.conf.py), static files collected for
+# WhiteNoise, the Celery worker and beat.
 demo: provision-demo
+	$(MANAGE) collectstatic --noinput --verbosity 0
 	bash deploy/local/serve.sh
 
 lint: install
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/python deploy/local/merge_wagtail_indonesian.py --check
 
 format: install
 	$(BIN)/ruff format .

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Serve the demo: a Celery worker and beat in the background, the web server in the foreground.
-# Ctrl-C stops all three.
+# Serve the demo as production runs: a Celery worker and beat in the background, gunicorn
+# (deploy/local/web.sh) in the foreground. Ctrl-C stops all three.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=.venv/bin
@@ -12,5 +12,5 @@ $BIN/celery -A simpul beat --loglevel=warning --schedule=var/run/celerybeat-sche
 BEAT=$!
 trap 'kill $WORKER $BEAT 2>/dev/null || true' EXIT INT TERM
 echo "Celery worker (pid $WORKER) and beat (pid $BEAT) started; logs in var/run/."
-echo "Serving on http://localhost:${PORT:-8000}/ (Ctrl-C to stop)"
-$BIN/python manage.py runserver "0.0.0.0:${PORT:-8000}" --noreload
+echo "Serving on http://localhost:${PORT:-8000}/ with gunicorn (Ctrl-C to stop); requests logged in var/run/access.log"
+bash deploy/local/web.sh
