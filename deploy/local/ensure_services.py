@@ -43,15 +43,80 @@ def run(*cmd: str, check: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, check=check, text=True, capture_output=True)  # noqa: S603
 
 
-def apt_install(*packages: str) -> None:
+# dpkg's and apt's locks: on a fresh machine the system's own first updates (unattended-upgrades,
+# cloud-init) hold them for minutes, and apt-get fails at once ("Could not get lock").
+APT_LOCK_FILES = (
+    "/var/lib/dpkg/lock-frontend",
+    "/var/lib/dpkg/lock",
+    "/var/lib/apt/lists/lock",
+    "/var/cache/apt/archives/lock",
+)
+APT_LOCK_TIMEOUT = 600  # seconds
+
+
+def lock_is_held(path: str) -> bool:
+    """True when another process holds the fcntl lock apt and dpkg take on `path`."""
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except PermissionError:
+        return False  # not ours to take: apt-get will say so itself
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def wait_for_apt_lock(
+    lock_files=APT_LOCK_FILES, timeout: float = APT_LOCK_TIMEOUT, poll: float = 2.0
+) -> bool:
+    """Wait until no other process holds apt's or dpkg's locks; False after `timeout`."""
+    deadline = time.monotonic() + timeout
+    announced = False
+    while True:
+        held = [path for path in lock_files if lock_is_held(path)]
+        if not held:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        if not announced:
+            say(f"waiting for another apt/dpkg process to finish ({', '.join(held)})")
+            announced = True
+        time.sleep(min(poll, max(0.0, deadline - time.monotonic())))
+
+
+def apt_commands(*packages: str) -> list[list[str]]:
+    """apt-get's update and install, each waiting up to APT_LOCK_TIMEOUT for the lock itself
+    too (a process may take it between our check and the call)."""
+    wait = f"DPkg::Lock::Timeout={APT_LOCK_TIMEOUT}"
+    return [
+        ["apt-get", "-o", wait, "update", "-qq"],
+        ["apt-get", "-o", wait, "install", "-y", "-qq", *packages],
+    ]
+
+
+def apt_install(*packages: str, runner=subprocess.run, lock_files=APT_LOCK_FILES) -> None:
     if os.geteuid() != 0:
         sys.exit(
             f"[services] {', '.join(packages)} missing and not root: install them, then retry."
         )
+    if not wait_for_apt_lock(lock_files):
+        sys.exit(
+            f"[services] apt/dpkg stayed locked by another process for {APT_LOCK_TIMEOUT} s; "
+            "retry when it has finished."
+        )
     say(f"installing {' '.join(packages)} with apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)  # noqa: S607
-    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)  # noqa: S603,S607
+    for command in apt_commands(*packages):
+        runner(command, check=True, env=env)
 
 
 def ensure_postgres(url: str) -> None:
