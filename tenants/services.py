@@ -1,6 +1,7 @@
 """Writes on instansi: provisioning by cloning the template schema, archiving, access, API tokens."""
 
 import hashlib
+import logging
 import re
 import secrets
 import time
@@ -21,6 +22,8 @@ from .audit import audit_record
 from .errors import Conflict, NotFound, SimpulError
 from .hosts import forget_hosts
 from .models import ApiToken, Domain, Instansi
+from .pool import spare_take
+from .tasks import refill_spare_schemas
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]{1,29}$")
 RESERVED_SLUGS = frozenset(
@@ -45,6 +48,7 @@ RESERVED_SLUGS = frozenset(
         settings.SIMPUL_TEMPLATE_SCHEMA,
     }
 )
+logger = logging.getLogger("simpul.tenants")
 # Serialises provisioning: django-tenants recreates its clone function on every call.
 _PROVISION_LOCK = 7_263_001
 
@@ -55,6 +59,7 @@ class ProvisionResult:
     admin_username: str
     admin_password: str | None  # set only when generated here, to be shown once
     seconds: float
+    from_spare: bool = False  # the schema was a spare of tenants.pool, not a fresh clone
 
     @property
     def url(self) -> str:
@@ -215,7 +220,7 @@ def instansi_provision(
             actor=actor,
         )
     forget_hosts()
-    return ProvisionResult(result[0], result[1], result[2], time.perf_counter() - started)
+    return ProvisionResult(*result[:3], time.perf_counter() - started, from_spare=result[3])
 
 
 def _provision(*, slug, name, short_name, kind, admin_email, admin_password, actor):
@@ -228,7 +233,12 @@ def _provision(*, slug, name, short_name, kind, admin_email, admin_password, act
             instansi = Instansi(
                 schema_name=slug, name=name, short_name=(short_name or "").strip()[:60], kind=kind
             )
+            # A spare cloned ahead becomes the schema (a rename); with none, save() clones.
+            from_spare = spare_take(slug)
             instansi.save(verbosity=0)
+            if from_spare:
+                # Only a pool in use is refilled here (beat tops it up, and fills it first).
+                transaction.on_commit(_queue_spare_refill)
             Domain.objects.create(
                 domain=f"{slug}.{settings.SIMPUL_BASE_DOMAIN}", tenant=instansi, is_primary=True
             )
@@ -250,7 +260,14 @@ def _provision(*, slug, name, short_name, kind, admin_email, admin_password, act
     except DatabaseError as exc:
         first_line = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
         raise SimpulError(f"Gagal membuat instansi {slug!r}: {first_line}") from exc
-    return instansi, username, generated
+    return instansi, username, generated, from_spare
+
+
+def _queue_spare_refill() -> None:
+    try:
+        refill_spare_schemas.delay()
+    except Exception as exc:  # noqa: BLE001 - broker down: beat refills the pool later
+        logger.warning("spare schema refill not queued: %s", exc)
 
 
 @transaction.atomic

@@ -23,3 +23,14 @@ def check_template_schema() -> list[str]:
     if pending:
         logger.error("clone template lags %d migrations: run migrate_schemas", len(pending))
     return pending
+
+
+@shared_task(ignore_result=True)
+def refill_spare_schemas() -> list[str]:
+    """Drop spare schemas that lag the template and clone new ones up to the pool's size."""
+    from .pool import spare_refill
+
+    made = spare_refill()
+    if made:
+        logger.info("spare schemas made: %s", ", ".join(made))
+    return made
