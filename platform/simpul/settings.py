@@ -55,6 +55,8 @@ SIMPUL_DEMO_STEPS = [
     "evaluation.demo.create_demo_evaluation",
 ]
 SIMPUL_REFERRAL_SLA_HOURS = env.int("SIMPUL_REFERRAL_SLA_HOURS", default=24)
+# Spare instansi schemas cloned ahead (tenants.pool): a new instansi takes one by a rename.
+SIMPUL_SPARE_SCHEMAS = env.int("SIMPUL_SPARE_SCHEMAS", default=2)
 # /healthz gives its detailed answer to loopback probes and to callers sending this value in
 # X-Health-Token; everyone else gets only the (cached) status. Empty: loopback only.
 SIMPUL_HEALTH_TOKEN = env.str("SIMPUL_HEALTH_TOKEN", default="")
@@ -272,6 +274,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "tenants-check-template": {
         "task": "tenants.tasks.check_template_schema",
         "schedule": 3600.0,
+    },
+    # Spare schemas for fast provisioning (tenants.pool): a hand-out queues a refill itself.
+    "tenants-refill-spare-schemas": {
+        "task": "tenants.tasks.refill_spare_schemas",
+        "schedule": 300.0,
     },
     "inbox-referral-clock": {"task": "inbox.tasks.referral_clock", "schedule": 60.0},
     "inbox-sweep-notifications": {"task": "inbox.tasks.sweep_notifications", "schedule": 120.0},
