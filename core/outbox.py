@@ -61,6 +61,7 @@ def outbox_enqueue(
                 recipients=", ".join(sorted(set(recipients))),
                 subject=subject[:255],
                 body=body,
+                created_at=timezone.now(),
             )
     except IntegrityError:
         return None  # already enqueued: exactly one message per key
@@ -99,21 +100,38 @@ def outbox_deliver(*, message_id: int) -> bool:
     return True
 
 
-def outbox_pending(*, older_than_seconds: int = 60, limit: int = 500) -> list[int]:
+def outbox_message_id(key: str) -> int | None:
+    return OutboxMessage.objects.filter(key=key).values_list("pk", flat=True).first()
+
+
+def outbox_sent_at(key: str):
+    """When the message of `key` was delivered (None: not yet, or never enqueued)."""
+    return OutboxMessage.objects.filter(key=key).values_list("sent_at", flat=True).first()
+
+
+def outbox_pending(
+    *, older_than_seconds: int = 60, limit: int = 500, kind: str = "", schema_name: str = ""
+) -> list[int]:
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    pending = OutboxMessage.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
+    if kind:
+        pending = pending.filter(kind=kind)
+    if schema_name:
+        pending = pending.filter(schema_name=schema_name)
+    return list(pending.order_by("created_at").values_list("pk", flat=True)[:limit])
 
 
-def outbox_sweep(*, older_than_seconds: int = 60, limit: int = 500) -> int:
+def outbox_sweep(
+    *, older_than_seconds: int = 60, limit: int = 500, kind: str = "", schema_name: str = ""
+) -> int:
     """Deliver what the queue did not (broker down, worker lost, mail refused): how many sent.
 
     One failing message does not stop the others; it stays unsent for the next sweep."""
     sent = 0
-    for pk in outbox_pending(older_than_seconds=older_than_seconds, limit=limit):
+    pending = outbox_pending(
+        older_than_seconds=older_than_seconds, limit=limit, kind=kind, schema_name=schema_name
+    )
+    for pk in pending:
         try:
             sent += outbox_deliver(message_id=pk)
         except Exception:  # noqa: BLE001 - recorded on the row (last_error), retried next sweep

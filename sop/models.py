@@ -8,8 +8,10 @@ were in force when it began.
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+
+from core.models import OutboxMessage
 
 
 class Sop(models.Model):
@@ -265,7 +267,8 @@ class Share(models.Model):
 
 
 class Notification(models.Model):
-    """In-app notice to an executor, with its e-mail in the outbox (`email_sent_at`)."""
+    """In-app notice to an executor; its e-mail is a message of the kernel's outbox, keyed by
+    the notice (`outbox_key`), so `email_sent_at` is when the outbox delivered it."""
 
     class Level(models.IntegerChoices):
         MENDEKATI = 80, "Mendekati batas waktu (80 %)"
@@ -283,7 +286,6 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email = models.EmailField(blank=True)
-    email_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "notifikasi SOP"
@@ -298,3 +300,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def outbox_key(self) -> str:
+        # Notices live in the instansi's schema (ids repeat across schemas); the outbox is shared.
+        return f"sop:{connection.schema_name}:{self.pk}"
+
+    @property
+    def email_sent_at(self):
+        return (
+            OutboxMessage.objects.filter(key=self.outbox_key)
+            .values_list("sent_at", flat=True)
+            .first()
+        )

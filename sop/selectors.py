@@ -13,6 +13,11 @@ from django.utils import timezone
 from .models import Assignment, Notification, Share, Sop, SopStep, StepRecord
 
 
+def active_publication_sop() -> Sop | None:
+    """The publication SOP in force (at most one: a partial unique index)."""
+    return Sop.objects.filter(kind=Sop.Kind.PUBLIKASI, status=Sop.Status.AKTIF).first()
+
+
 def sop_list() -> QuerySet[Sop]:
     """Every version of every SOP of the current instansi, newest version first per SOP."""
     return Sop.objects.select_related("decree").order_by("title", "lineage", "-version")

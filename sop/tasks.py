@@ -1,16 +1,22 @@
-"""Celery tasks of the SOP app: deadline notices per instansi and the e-mail outbox."""
+"""Celery tasks of the SOP app: deadline notices per instansi.
+
+Their e-mail is delivered by the kernel's outbox (`core.tasks`), whose one sweeper re-sends
+what was not delivered.
+"""
 
 import logging
 
 from celery import shared_task
 from django_tenants.utils import schema_context
 
+from tenants.models import Instansi
+
 logger = logging.getLogger("simpul.sop")
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=60)
 def send_notification_email(self, notification_id: int) -> bool:
-    """Send one notification's e-mail (runs in the schema it was queued from; idempotent)."""
+    """Deliver one notice's e-mail from the outbox (runs in the notice's schema; idempotent)."""
     from .services import notification_send_email
 
     try:
@@ -21,17 +27,14 @@ def send_notification_email(self, notification_id: int) -> bool:
 
 @shared_task
 def sweep_deadlines() -> dict[str, int]:
-    """Beat: in every served instansi, notify steps at 80 % / 100 % and re-send unsent mail."""
-    from tenants.models import Instansi
-
-    from .services import deadline_sweep, notification_resend_unsent
+    """Beat: in every served instansi, notify steps at 80 % / 100 % of their standard time."""
+    from .services import deadline_sweep
 
     created: dict[str, int] = {}
     for schema_name in Instansi.objects.served().values_list("schema_name", flat=True):
         try:
             with schema_context(schema_name):
                 created[schema_name] = len(deadline_sweep())
-                notification_resend_unsent()
         except Exception:  # noqa: BLE001 - one broken instansi must not stop the others
             logger.exception("sweep SOP gagal untuk %s", schema_name)
     return created

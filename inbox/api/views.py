@@ -6,12 +6,12 @@ only) and reads through the selectors, which hide what the instansi is not a par
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from core.errors import SimpulError
+from core.policy import IsInstansiCaller
 
 from .. import selectors, services
 from ..models import Inquiry, Referral
@@ -28,21 +28,6 @@ from .serializers import (
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 POST_ERRORS = {**ERRORS, 409: ErrorSerializer, 422: ErrorSerializer}
 TAG = ["Kotak masuk"]
-
-
-class IsInstansiCaller(BasePermission):
-    """An API token of this instansi, or a signed-in admin user of this instansi's site."""
-
-    message = "Masuk dengan token API instansi ini."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if getattr(request, "tenant", None) is None or not getattr(user, "is_authenticated", False):
-            return False
-        instansi = getattr(user, "instansi", None)
-        if instansi is not None:
-            return instansi.pk == request.tenant.pk
-        return user.has_perm("wagtailadmin.access_admin")
 
 
 def _bool_param(value: str | None, field: str) -> bool | None:

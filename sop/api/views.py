@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import NotFound, SimpulError
+from core.policy import IsInstansiCaller
 
 from .. import selectors, services
 from .serializers import (
@@ -26,19 +27,6 @@ from .serializers import (
 )
 
 TAG = ["SOP"]
-
-
-class IsInstansiReader(BasePermission):
-    message = "Masuk dengan token API atau akun admin instansi ini."
-
-    def has_permission(self, request, view) -> bool:
-        user = request.user
-        if getattr(request, "tenant", None) is None or not getattr(user, "is_authenticated", False):
-            return False
-        instansi = getattr(user, "instansi", None)
-        if instansi is not None:
-            return instansi.pk == request.tenant.pk
-        return user.has_perm("wagtailadmin.access_admin")
 
 
 class IsInstansiUser(BasePermission):
@@ -78,7 +66,7 @@ def _assignment(pk: int):
 
 
 class SopListApi(APIView):
-    permission_classes = [IsInstansiReader]
+    permission_classes = [IsInstansiCaller]
 
     @extend_schema(tags=TAG, responses=SopOutputSerializer(many=True), summary="Daftar SOP")
     def get(self, request):
@@ -86,7 +74,7 @@ class SopListApi(APIView):
 
 
 class SopDetailApi(APIView):
-    permission_classes = [IsInstansiReader]
+    permission_classes = [IsInstansiCaller]
 
     @extend_schema(tags=TAG, responses=SopDetailOutputSerializer, summary="Rincian SOP")
     def get(self, request, pk: int):
@@ -174,7 +162,7 @@ class SopActivateApi(APIView):
 
 
 class AssignmentListApi(APIView):
-    permission_classes = [IsInstansiReader]
+    permission_classes = [IsInstansiCaller]
 
     @extend_schema(
         tags=TAG, responses=AssignmentOutputSerializer(many=True), summary="Daftar penugasan"
@@ -214,7 +202,7 @@ class AssignmentCreateApi(APIView):
 
 
 class AssignmentDetailApi(APIView):
-    permission_classes = [IsInstansiReader]
+    permission_classes = [IsInstansiCaller]
 
     @extend_schema(
         tags=TAG,
@@ -283,7 +271,7 @@ class AssignmentSharesApi(APIView):
 
 
 class SopStatsApi(APIView):
-    permission_classes = [IsInstansiReader]
+    permission_classes = [IsInstansiCaller]
 
     @extend_schema(
         tags=TAG,
