@@ -5,6 +5,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from . import admin_views
+from .dashboard import build_dashboard_panels
+
+# The admin home lists the work waiting for the user (tenants.dashboard).
+hooks.register("construct_homepage_panels", build_dashboard_panels)
 
 
 @hooks.register("register_admin_urls")

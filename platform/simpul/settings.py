@@ -54,6 +54,17 @@ SIMPUL_DEMO_STEPS = [
     "sop.demo.create_demo_sop",
     "evaluation.demo.create_demo_evaluation",
 ]
+# The admin home's work panels (tenants.dashboard.WorkPanel subclasses), each shown to whom its
+# `shown_to` allows; each domain app owns its panel, `tenants` only lists them.
+SIMPUL_DASHBOARD_PANELS = [
+    "inbox.dashboard.LateReferralsPanel",
+    "evaluation.dashboard.ReportsToEvaluatePanel",
+    "inbox.dashboard.InquiriesPanel",
+    "inbox.dashboard.ReferralsPanel",
+    "sop.dashboard.SopStepsPanel",
+    "tenants.registry.dashboard.RegistryRemindersPanel",
+    "evaluation.dashboard.AnnualReportPanel",
+]
 SIMPUL_REFERRAL_SLA_HOURS = env.int("SIMPUL_REFERRAL_SLA_HOURS", default=24)
 # Spare instansi schemas cloned ahead (tenants.pool): a new instansi takes one by a rename.
 SIMPUL_SPARE_SCHEMAS = env.int("SIMPUL_SPARE_SCHEMAS", default=2)
@@ -359,6 +370,9 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILFRONTENDCACHE: dict = {}
+# Avatars are never fetched from Gravatar (the admin CSP allows only its own images, and staff
+# addresses stay on the server): Wagtail shows its local default avatar or an uploaded one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # ---------------------------------------------------------------------------------------------
 # REST API
