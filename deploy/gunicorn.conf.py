@@ -1,5 +1,6 @@
 """gunicorn settings for Simpul's web containers (stateless; scale by adding replicas)."""
 
+import gc
 import multiprocessing
 import os
 
@@ -21,6 +22,29 @@ keepalive = 5
 # from all restarting at the same moment under load.
 max_requests = 10000
 max_requests_jitter = 5000
+# The app is imported once in the master and the workers fork from it, sharing its memory
+# (Django, Wagtail, DRF, templates) copy-on-write: measured by benchmarks/memory.py. A worker
+# recycled by max_requests forks from the same loaded master. Code changes need a restart of
+# the master (SIGHUP re-forks workers but does not re-import the app). GUNICORN_PRELOAD=0
+# loads the app in every worker as before.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+
+def pre_fork(server, worker):
+    """In the master, before each fork: nothing it opened may be shared with a worker.
+
+    A database connection opened while loading the app (a query at import time) would be one
+    socket shared by every worker; closed here, each worker opens its own. Redis clients (redis-py pools) reset themselves in a child by process id. Then
+    move everything loaded so far out of the garbage collector's sight (gc.freeze): its
+    passes would otherwise write to every shared object and copy the master's pages into
+    each worker.
+    """
+    if not server.cfg.preload_app:
+        return
+    from django.db import connections
+
+    connections.close_all()
+    gc.freeze()
