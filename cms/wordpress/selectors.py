@@ -14,7 +14,7 @@ COUNT_LABELS = (
     ("images", "gambar baru"),
     ("documents", "dokumen baru"),
     ("deduplicated", "berkas kembar dipakai ulang"),
-    ("redirects", "pengalihan baru"),
+    ("redirects", "pengalihan ditulis"),
     ("warnings", "peringatan"),
 )
 URL_REPORT_HEADER = ("alamat_lama", "jenis", "id_wordpress", "hasil", "alamat_baru", "keterangan")

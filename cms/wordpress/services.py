@@ -22,6 +22,7 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,13 +34,18 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.db.models import F
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.text import slugify
+from modelsearch.backends import get_search_backends
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.log_actions import log as wagtail_log
-from wagtail.models import Page, Site
+from wagtail.models import Page, ReferenceIndex, Revision, Site
+from wagtail.search import index as search_index
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.actions import action, register
 from core.audit import record_change
@@ -69,7 +75,9 @@ UNCATEGORISED = {"uncategorized", "tak-berkategori", "tanpa-kategori", "umum"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 10
 LEAD_MAX = 600
-BLOCK_KEY = re.compile(r' data-block-key=\\"[^"\\]*\\"')
+# Bump when the conversion changes what it makes of the same WordPress item: a re-run then
+# rewrites every item instead of skipping it as unchanged.
+CONVERSION_VERSION = 1
 
 # Guesses of a Pasal 11 category from a WordPress category's slug or name; the operator's map
 # (admin screen or --category-map) always wins, and the report says which were guessed.
@@ -728,18 +736,41 @@ class Importer:
     def _write(self, plan: Planned) -> None:
         item = plan.item
         record = self.records.get((plan.kind, item.wp_id))
-        converted = wp_content.convert(item.content, self)
-        for message in converted.warnings:
-            self.warn(item, message)
-        fields = self._fields(plan, converted)
-        # Wagtail's converter gives every paragraph a random key: leave them out of the hash.
-        stable = BLOCK_KEY.sub("", converted.as_json())
-        source_hash = _sha(fields, plan.live, plan.slug, plan.parent_key, stable)
-        page = record.page.specific if record is not None and record.page is not None else None
+        taxonomy = (
+            {"category": self._category_of(item), "tagar": self._tagar_of(item)}
+            if plan.kind == Kind.POST
+            else {}
+        )
+        # What the page is made from: when none of it changed, the item is skipped before its
+        # content is converted (a re-run of an unchanged site reads, hashes and compares).
+        source_hash = _sha(
+            CONVERSION_VERSION,
+            item.title,
+            item.slug,
+            item.status,
+            bool(item.password),
+            item.content,
+            item.excerpt,
+            item.date,
+            item.date_gmt,
+            self.export.authors.get(item.creator, item.creator),
+            item.thumbnail_id,
+            plan.live,
+            plan.slug,
+            plan.parent_key,
+            taxonomy,
+            self.media_token,
+        )
+        page = record.page if record is not None and record.page_id else None
         if page is not None and record.source_hash == source_hash:
             self.counts.skipped += 1
             self.tick()
             return
+        page = page.specific if page is not None else None
+        converted = wp_content.convert(item.content, self)
+        for message in converted.warnings:
+            self.warn(item, message)
+        fields = self._fields(plan, converted) | taxonomy
         if self.options.dry_run:
             if plan.archived_reason:
                 self.counts.archived += 1
@@ -779,8 +810,6 @@ class Importer:
             fields |= {
                 "date": (item.date or timezone.now()).date(),
                 "lead": lead[:LEAD_MAX] or fields["title"],
-                "category": self._category_of(item),
-                "tagar": self._tagar_of(item),
                 "author_name": self.export.authors.get(item.creator, item.creator)[:120],
                 "image_id": image.pk if image else None,
                 "image_alt": (
@@ -833,16 +862,31 @@ class Importer:
         elif created:
             page.first_published_at = page.last_published_at = None
         if created:
-            self._parent_page(plan).add_child(instance=page)
+            _add_child(self._parent_page(plan), page)
         else:
-            page.full_clean()
+            _validate(page)
             page.save(clean=False)
-        revision = page.save_revision(changed=not plan.live, clean=False, log_action=False)
+        # The revision as save_revision() writes it, without saving the page a second time
+        # (each save re-indexes it and drops the page cache).
+        revision = Revision.objects.create(
+            content_object=page,
+            base_content_type=page.get_base_content_type(),
+            content=page.serializable_data(),
+            object_str=str(page)[:255],
+        )
         Page.objects.filter(pk=page.pk).update(
+            latest_revision=revision,
+            latest_revision_created_at=revision.created_at,
+            draft_title=page.title,
             live_revision=revision if plan.live else None,
             has_unpublished_changes=not plan.live,
         )
+        page.latest_revision = revision
         wagtail_log(instance=page, action=IMPORTED, revision=revision, content_changed=True)
+        # Indexed with its final content: references here, search in bulk after the items
+        # (automatic indexing is paused, see `_indexing_paused`).
+        ReferenceIndex.create_or_update_for_object(page)
+        self.to_index.setdefault(type(page), []).append(page.pk)
         return page
 
     def _page_addresses(self, plan: Planned, page: Page) -> None:
@@ -885,33 +929,23 @@ class Importer:
                 wanted[key] = path
                 self.claimed[key] = (kind, item.wp_id if item else None)
         if wanted and not self.options.dry_run:
-            existing = {
-                r.old_path: r
-                for r in Redirect.objects.filter(site=self.site, old_path__in=list(wanted))
-            }
-            new = []
-            for key in wanted:
-                redirect = existing.get(key)
-                if redirect is None:
-                    new.append(
-                        Redirect(
-                            old_path=key,
-                            site=self.site,
-                            is_permanent=True,
-                            redirect_page=page,
-                            redirect_link="" if page else link,
-                        )
+            # One upsert: new addresses are added, known ones pointed at the new place.
+            written = Redirect.objects.bulk_create(
+                [
+                    Redirect(
+                        old_path=key,
+                        site=self.site,
+                        is_permanent=True,
+                        redirect_page=page,
+                        redirect_link="" if page else link,
                     )
-                elif (redirect.redirect_page_id, redirect.redirect_link) != (
-                    page.pk if page else None,
-                    "" if page else link,
-                ):
-                    redirect.redirect_page = page
-                    redirect.redirect_link = "" if page else link
-                    redirect.is_permanent = True
-                    redirect.save()
-            Redirect.objects.bulk_create(new)
-            self.counts.redirects += len(new)
+                    for key in wanted
+                ],
+                update_conflicts=True,
+                unique_fields=["old_path", "site"],
+                update_fields=["is_permanent", "redirect_page", "redirect_link"],
+            )
+            self.counts.redirects += len(written)
         if same:
             self._report(
                 item, kind, same, Outcome.TETAP, target=target, reason="Alamat tidak berubah."
@@ -927,42 +961,30 @@ class Importer:
             for path in paths:
                 self.dry_rows.append((_norm(path), kind, outcome, target, reason))
             return
-        keys = {_norm(p): p for p in paths}
-        existing = {u.old_path: u for u in WordPressUrl.objects.filter(old_path__in=list(keys))}
-        new, changed = [], []
-        for key in keys:
-            values = {
-                "kind": kind,
-                "wp_id": item.wp_id if item else None,
-                "outcome": outcome,
-                "target": target[:500],
-                "reason": reason[:300],
-                "run": self.run,
-            }
-            row = existing.get(key)
-            if row is None:
-                new.append(WordPressUrl(old_path=key[:255], **values))
-            else:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                changed.append(row)
-        WordPressUrl.objects.bulk_create(new)
-        if changed:
-            WordPressUrl.objects.bulk_update(
-                changed, ["kind", "wp_id", "outcome", "target", "reason", "run"]
-            )
+        values = {
+            "kind": kind,
+            "wp_id": item.wp_id if item else None,
+            "outcome": outcome,
+            "target": target[:500],
+            "reason": reason[:300],
+            "run": self.run,
+        }
+        WordPressUrl.objects.bulk_create(
+            [WordPressUrl(old_path=key[:255], **values) for key in {_norm(p) for p in paths}],
+            update_conflicts=True,
+            unique_fields=["old_path"],
+            update_fields=list(values),
+        )
 
     def _record(self, kind, item, source_hash, **values) -> WordPressImportRecord:
-        record, _ = WordPressImportRecord.objects.update_or_create(
-            kind=kind,
-            wp_id=item.wp_id,
-            defaults={
-                "guid": item.guid[:500],
-                "source_hash": source_hash,
-                "last_run": self.run,
-                **values,
-            },
-        )
+        values |= {"guid": item.guid[:500], "source_hash": source_hash, "last_run": self.run}
+        record = self.records.get((kind, item.wp_id))
+        if record is None:
+            record = WordPressImportRecord.objects.create(kind=kind, wp_id=item.wp_id, **values)
+        else:
+            for name, value in values.items():
+                setattr(record, name, value)
+            record.save()
         self.records[(kind, item.wp_id)] = record
         return record
 
@@ -1022,11 +1044,73 @@ class Importer:
         self.total = len(self.export.items)
         self._plan_categories()
         self._plan()
-        self._attachments()
-        self._items()
+        self.to_index: dict[type, list[int]] = {}
+        with _indexing_paused():
+            self._attachments()
+            self.media_token = _sha(sorted((k, v.kind, v.pk) for k, v in self.media.items()))
+            try:
+                self._items()
+            finally:
+                _index_pages(self.to_index)
         self._taxonomies()
         self._others()
         return self.counts
+
+
+def _validate(page: Page) -> None:
+    """The page's own rules (fields, validators, `clean`, a free slug among its siblings)
+    without re-reading every row its foreign keys point to: those rows were just written or
+    read by the import."""
+    relations = [f.name for f in page._meta.concrete_fields if f.is_relation]
+    page.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
+
+def _add_child(parent: Page, page: Page) -> None:
+    """treebeard's add_child (the next path under the parent), with `_validate`'s checks."""
+    page.depth = parent.depth + 1
+    # The parent's numchild in memory may be stale (children added by this run): ask the table.
+    last = (
+        Page.objects.filter(path__startswith=parent.path, depth=page.depth)
+        .order_by("-path")
+        .values_list("path", flat=True)
+        .first()
+    )
+    page.path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+    page._cached_parent_obj = parent
+    _validate(page)
+    page.save(clean=False)
+    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
+
+
+def _index_pages(pks_by_model: dict[type, list[int]]) -> None:
+    """Add imported pages to the search index, many per statement."""
+    for model, pks in pks_by_model.items():
+        for start in range(0, len(pks), 200):
+            chunk = list(model.objects.filter(pk__in=pks[start : start + 200]))
+            for backend in get_search_backends(with_auto_update=True):
+                backend.add_bulk(model, chunk)
+
+
+@contextmanager
+def _indexing_paused():
+    """Wagtail indexes a page for search and references on every save, and an import saves
+    each page twice (created, then its revision): pages are indexed once by `_save_page`
+    instead. Images and documents are saved once and stay indexed by the signal.
+
+    The signal is disconnected for the process: the import runs alone in its process (the
+    Celery worker's child or the management command), never in a web server's.
+    """
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    models = [m for m in (NewsPage, StandardPage) if search_index.class_is_indexed(m)]
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in models:
+            post_save.connect(post_save_signal_handler, sender=model)
 
 
 def _latest(a: datetime | None, b: datetime) -> datetime:

@@ -34,7 +34,7 @@ def test_command_imports_with_category_map_progress_summary_and_report(db, tmp_p
         stderr=err,
     )
     text = out.getvalue()
-    assert "Selesai" in text and "dibuat" in text and "pengalihan baru" in text
+    assert "Selesai" in text and "dibuat" in text and "pengalihan ditulis" in text
     assert "tak-berkategori" in text and "bawaan" in text  # what was not mapped is listed
     assert f"{21}/{21}" in err.getvalue() or "█" in err.getvalue()
     rows = list(csv.reader(report.open()))
