@@ -4,7 +4,12 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images.models import Image
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_slug_changed, page_unpublished
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+)
 
 from . import services
 from .models import IdentitySettings, NewsPage
@@ -70,6 +75,7 @@ def connect() -> None:
     page_published.connect(_page_published, dispatch_uid="cms_page_published")
     page_unpublished.connect(_page_unpublished, dispatch_uid="cms_page_unpublished")
     page_slug_changed.connect(_page_slug_changed, dispatch_uid="cms_page_slug_changed")
+    post_page_move.connect(_page_slug_changed, dispatch_uid="cms_page_moved")
     post_delete.connect(_news_deleted, sender=NewsPage, dispatch_uid="cms_news_deleted")
     post_delete.connect(_page_deleted, sender=Page, dispatch_uid="cms_page_deleted")
     document = get_document_model()

@@ -219,3 +219,14 @@ def test_a_very_common_word_ranks_the_newest_matches(commit, portal_client, monk
     assert "ke-0" not in html and "ke-1" not in html  # the two oldest are left out
     html = portal_client.get("/cari/?q=musyawarah desa ke-6").content.decode()
     assert "Lebih dari" not in html
+
+
+def test_a_moved_page_is_found_at_its_new_address(commit, portal_client):
+    with commit("humas"):
+        parent = _standard_page("Layanan publik", "Daftar layanan.", slug="layanan-publik")
+        child = _standard_page("Jadwal sidang keliling", "Sidang di kecamatan.", slug="sidang")
+    assert "/sidang/" in portal_client.get("/cari/?q=sidang").content.decode()
+    with commit("humas"):
+        child.move(parent, pos="last-child")
+    html = portal_client.get("/cari/?q=sidang").content.decode()
+    assert "/layanan-publik/sidang/" in html
