@@ -137,7 +137,7 @@ def test_citizen_contact_never_leaves_the_handling_instansi(case):
         dinkes_admin.get(f"/admin/kotak-masuk/pesan/{inquiry.pk}/"),
         tenant_client(None).get(f"/lacak/{inquiry.tracking_code}/"),
         tenant_client("dinkes").get(f"/lacak/{inquiry.tracking_code}/"),
-        tenant_client(None).get(f"/open311/v2/requests/{inquiry.tracking_code}.json"),
+        tenant_client(None).get(f"/open311/v2/requests/{inquiry.public_request_id}.json"),
         tenant_client(None).get("/open311/v2/requests.json"),
     ]
     for response in pages:

@@ -34,7 +34,17 @@ SECRET = "QZXRAHASIA"
 # Keys of rows in the public schema: their ids are global, so another instansi asking for one
 # must always be refused, whatever it owns itself.
 GLOBAL_KEYS = frozenset(
-    {"inquiry", "referral", "referral_out", "code", "report", "token", "news_item", "job"}
+    {
+        "inquiry",
+        "referral",
+        "referral_out",
+        "code",
+        "request_id",
+        "report",
+        "token",
+        "news_item",
+        "job",
+    }
 )
 
 
@@ -364,6 +374,7 @@ def build() -> Foreign:
     values.update(
         {
             "code": inquiry.tracking_code,
+            "request_id": inquiry.public_request_id,  # Open311's name for it
             "year": str(year),
             "news_item": str(news_item.pk),
             "slug": B,

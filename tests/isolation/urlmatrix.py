@@ -155,7 +155,7 @@ class Route:
 PARAMETERS: list[tuple[str, str, str]] = [
     # --- the portal (public schema)
     (r"^open311/v2/services/", "service_code", "service_code"),
-    (r"^open311/v2/requests/", "request_id", "code"),
+    (r"^open311/v2/requests/", "request_id", "request_id"),
     (r"^berkas/logo/", "slug", "slug"),
     (r"^berkas/berita/", "pk", "news_item"),
     (r"^lacak/", "code", "code"),
