@@ -50,6 +50,7 @@ demo: provision-demo
 
 lint: install
 	$(BIN)/ruff check .
+	PYTHONPATH=platform:. $(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/python deploy/local/merge_wagtail_indonesian.py --check
 

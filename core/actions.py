@@ -16,7 +16,8 @@ A call of an action:
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -38,6 +39,8 @@ class ActionName:
 _NAMES: dict[str, ActionName] = {}
 _running: ContextVar[str | None] = ContextVar("simpul_running_action", default=None)
 _undo: ContextVar[list[Callable[[], Any]] | None] = ContextVar("simpul_action_undo", default=None)
+# Set inside `entry_transaction()`: the entry point's durable transaction the one action joins.
+_entry: ContextVar[bool] = ContextVar("simpul_entry_transaction", default=False)
 
 
 class NestedAction(RuntimeError):
@@ -60,6 +63,19 @@ def names() -> list[ActionName]:
 def running() -> str | None:
     """The action being run in this context, if any."""
     return _running.get()
+
+
+@contextmanager
+def entry_transaction() -> Iterator[None]:
+    """The durable transaction of an entry point that must commit its own row with the one
+    action it runs (the API's Idempotency-Key record with the answer it replays). The action
+    inside joins it instead of opening its own; a second action inside is still refused."""
+    token = _entry.set(True)
+    try:
+        with transaction.atomic(durable=True):
+            yield
+    finally:
+        _entry.reset(token)
 
 
 def on_failure(undo: Callable[[], Any]) -> None:
@@ -95,7 +111,9 @@ def action(
             undo_token = _undo.set(undo)
             try:
                 policy.require(kwargs.get("actor"), permission)
-                with transaction.atomic(durable=True):
+                # Joining an entry point's transaction: a savepoint, so a refused action
+                # leaves that transaction usable (the entry point answers with the error).
+                with transaction.atomic(durable=not _entry.get()):
                     return fn(*args, **kwargs)
             except BaseException:
                 for callback in reversed(undo):

@@ -1,15 +1,16 @@
-"""The only place evaluation reads other areas: one function per agreed selector, None if absent.
+"""The only place evaluation reads other areas: one function per selector, None if absent.
 
-A source that does not exist yet (or fails) returns None, so reports and the console say
-"belum tersedia" instead of showing a zero. Tenant-schema selectors (registry, SOP) run inside
-the instansi's schema; public-schema ones (news index, inbox, feedback) take the instansi.
+The selectors are imported directly, so a renamed or removed one fails when Simpul starts, not
+as "belum tersedia" in a report. `SELECTORS` names each source; a source deliberately absent
+(None) and a source whose query fails return None, so reports and the console say "belum
+tersedia" instead of showing a zero. Tenant-schema selectors (registry, SOP) run inside the
+instansi's schema; public-schema ones (news index, inbox, feedback) take the instansi.
 """
 
 import datetime
 import json
 import logging
 from collections.abc import Callable
-from importlib import import_module
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,35 +18,30 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from cms.portal import selectors as portal_selectors
+from inbox import selectors as inbox_selectors
+from sop import selectors as sop_selectors
 from tenants.models import Instansi
+from tenants.registry import selectors as registry_selectors
 
 logger = logging.getLogger("simpul.evaluation")
 
-SELECTORS = {
-    "registry_health": ("tenants.registry.selectors", "registry_health"),
-    "audience_total": ("tenants.registry.selectors", "audience_total"),
-    "news_counts": ("cms.portal.selectors", "news_counts"),
-    "inquiry_stats": ("inbox.selectors", "inquiry_stats"),
-    "feedback_summary": ("inbox.selectors", "feedback_summary"),
-    "sop_stats": ("sop.selectors", "sop_stats"),
+SELECTORS: dict[str, Callable[..., Any] | None] = {
+    "registry_health": registry_selectors.registry_health,
+    "audience_total": registry_selectors.audience_total,
+    "news_counts": portal_selectors.news_counts,
+    "inquiry_stats": inbox_selectors.inquiry_stats,
+    "feedback_summary": inbox_selectors.feedback_summary,
+    "sop_stats": sop_selectors.sop_stats,
 }
 
 
-def _selector(name: str) -> Callable[..., Any] | None:
-    module_name, attr = SELECTORS[name]
-    try:
-        module = import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, attr, None)
-
-
 def available(name: str) -> bool:
-    return _selector(name) is not None
+    return SELECTORS[name] is not None
 
 
 def _call(name: str, schema: str | None, **kwargs: Any) -> Any:
-    func = _selector(name)
+    func = SELECTORS[name]
     if func is None:
         return None
     try:
@@ -55,7 +51,7 @@ def _call(name: str, schema: str | None, **kwargs: Any) -> Any:
                 return func(**kwargs)
             with schema_context(schema):
                 return func(**kwargs)
-    except (DatabaseError, LookupError, TypeError, ValueError, AttributeError):
+    except DatabaseError:
         logger.exception("source %s failed for %s", name, schema or kwargs.get("instansi"))
         return None
 

@@ -17,9 +17,14 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from core.errors import SimpulError
+from core.outbox import outbox_deliver
+from core.queue import send_task_safely
 from tenants.models import Instansi
+from tenants.services import instansi_provision
 
+from . import exports
 from .models import AnnualReport, ConsoleJob
+from .selectors import period_for
 
 logger = logging.getLogger("simpul.evaluation")
 PASSWORD_TTL = 15 * 60
@@ -71,8 +76,6 @@ def _refresh(job: ConsoleJob) -> None:
 
 
 def _pdfs(job: ConsoleJob) -> None:
-    from . import exports
-
     reports = list(
         AnnualReport.objects.filter(year=job.year)
         .exclude(status=AnnualReport.Status.DRAFT)
@@ -96,8 +99,6 @@ def _pdfs(job: ConsoleJob) -> None:
 
 
 def _provision(job: ConsoleJob) -> None:
-    from tenants.services import instansi_provision
-
     params = job.params
     _progress(job, total=3, done=1, steps=["Data diperiksa", "Membuat skema dari templat…"])
     # The job is sent from Diskominfo's host; a tenant is created from the public schema only.
@@ -162,8 +163,6 @@ def run_console_job(job_id: int) -> str:
 @shared_task
 def sweep_console_jobs(older_than_seconds: int = 60) -> int:
     """Beat: re-send jobs still queued (the broker was down when they were created)."""
-    from core.queue import send_task_safely
-
     cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
     stale = ConsoleJob.objects.filter(state=ConsoleJob.State.QUEUED, created_at__lt=cutoff)
     sent = 0
@@ -198,9 +197,6 @@ def send_deadline_reminders(today_iso: str | None = None) -> int:
 
     Each reminder and its mail are committed together (the outbox); the mail is delivered right
     after, and a failed delivery is retried by the outbox sweeper, never dropped."""
-    from core.outbox import outbox_deliver
-
-    from .selectors import period_for
     from .services import report_reminder_create
 
     today = datetime.date.fromisoformat(today_iso) if today_iso else timezone.localdate()

@@ -1,15 +1,18 @@
-"""Celery tasks of the inbox: deliver one notice, sweep undelivered ones, tick the referral clock."""
+"""Celery tasks of the inbox: deliver one notice, sweep undelivered ones, tick the referral clock.
+
+Tasks import the services inside the function (the services import this module at load).
+"""
 
 from celery import shared_task
-
-from . import services
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, ignore_result=True)
 def send_notification(self, notification_id: int) -> bool:
     """Deliver one outbox row; idempotent (a row already sent is skipped)."""
+    from .services import notification_deliver
+
     try:
-        return services.notification_deliver(notification_id=notification_id)
+        return notification_deliver(notification_id=notification_id)
     except Exception as exc:  # noqa: BLE001 - mail server trouble: retry, then the sweeper
         raise self.retry(exc=exc) from exc
 
@@ -17,10 +20,14 @@ def send_notification(self, notification_id: int) -> bool:
 @shared_task(ignore_result=True)
 def sweep_notifications(older_than_seconds: int = 60) -> int:
     """Periodic: send every notice the queue lost (e.g. while Redis was down)."""
-    return services.notifications_sweep(older_than_seconds=older_than_seconds)
+    from .services import notifications_sweep
+
+    return notifications_sweep(older_than_seconds=older_than_seconds)
 
 
 @shared_task(ignore_result=True)
 def referral_clock() -> dict:
     """Periodic: reminders at 75 % and overdue notices at 100 % of the referral SLA."""
-    return services.referral_clock_tick()
+    from .services import referral_clock_tick
+
+    return referral_clock_tick()

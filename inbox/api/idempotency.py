@@ -15,6 +15,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.actions import entry_transaction
 from tenants.errors import SimpulError
 
 from ..models import IdempotencyRecord
@@ -58,7 +59,9 @@ def run_idempotent(request, operation: Callable[[], Response]) -> Response:
         )
     instansi = request.tenant
     body_hash = _body_hash(request)
-    with transaction.atomic():
+    # The record commits with the one action the operation runs (the action joins this
+    # durable transaction), so a replayed answer always belongs to a committed change.
+    with entry_transaction():
         try:
             with transaction.atomic():
                 record = IdempotencyRecord.objects.create(

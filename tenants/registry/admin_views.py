@@ -8,7 +8,9 @@ from django.db import connection
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.views.generic import FormView, TemplateView
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.snippets.views import snippets as snippet_views
@@ -99,8 +101,6 @@ class DecreeInspectView(snippet_views.InspectView):
     template_name = "registry/admin/decree_inspect.html"
 
     def get_pdf_display_value(self):
-        from django.utils.html import format_html
-
         if not self.object.pdf:
             return "-"
         return format_html(
@@ -116,8 +116,6 @@ class DecreeInspectView(snippet_views.InspectView):
 
 def _menu(label: str, url: str, icon: str, priority: int):
     """An entry of the listing row's "more" dropdown."""
-    from wagtail.admin.ui.menus import MenuItem
-
     return MenuItem(label, url=url, icon_name=icon, priority=priority)
 
 

@@ -5,13 +5,14 @@ import logging
 from celery import shared_task
 from django_tenants.utils import schema_context
 
+from ..models import Instansi
+
 logger = logging.getLogger("simpul.registry")
 
 
 @shared_task
 def registry_reminders_all() -> dict[str, dict[str, int]]:
     """Refresh every active instansi's registry reminders (Celery beat, daily)."""
-    from ..models import Instansi
     from .services import reminders_refresh
 
     results = {}
@@ -27,7 +28,6 @@ def registry_reminders_all() -> dict[str, dict[str, int]]:
 @shared_task
 def directory_rebuild_all() -> dict[str, int]:
     """Rewrite the public account directory from every instansi's registry."""
-    from ..models import Instansi
     from .services import directory_rebuild
 
     return {

@@ -108,7 +108,7 @@ def test_sweeper_resends_jobs_left_queued(instansi, monkeypatch):
 
     sent = []
     monkeypatch.setattr(
-        "core.queue.send_task_safely", lambda task, *args: sent.append(args) or True
+        "evaluation.tasks.send_task_safely", lambda task, *args: sent.append(args) or True
     )
     old = ConsoleJob.objects.create(kind="refresh", year=YEAR)
     ConsoleJob.objects.filter(pk=old.pk).update(

@@ -1,0 +1,72 @@
+"""Writes of the shared inbox: the one state machine of Lampiran B, the referral clock, notices.
+
+Lampiran B (KoBar Pasal 9f–g) as transitions of `Inquiry.status`:
+
+    diterima ──answer──▶ dijawab ──close──▶ ditutup
+    diterima ──refer──▶ dirujuk ──(every referral answered or declined)──▶ dijawab_terkait
+    dijawab_terkait ──reply──▶ dibalas ──close──▶ ditutup
+
+A referral declined ("bukan kewenangan kami") returns the inquiry to the sender: when no
+referral is left pending and none was answered, the inquiry is `diterima` again, so the petugas
+answers it or refers it elsewhere. Every transition is a kernel action (one durable
+transaction) that appends an `InquiryEvent`, an audit row, and queues its notifications after
+commit (the inquiry is committed before anything is sent).
+
+One module per seam: `transitions` (the table above), `clock` (the 24-hour referral clock),
+`feedback` (the pejabat's recommendations) and `notifications`; `_common` holds the table
+(`TRANSITIONS`) and the steps they share.
+"""
+
+from ._common import (
+    ACTION_LABELS,
+    PETUGAS_GROUPS,
+    TRANSITIONS,
+    actor_display_name,
+    new_tracking_code,
+    normalize_tracking_code,
+    official_account_label,
+    referral_sla,
+    super_instansi,
+)
+from .clock import referral_clock_candidates, referral_clock_tick, referral_filter_overdue
+from .feedback import feedback_recommendation_save
+from .notifications import notification_deliver, notification_recipients, notifications_sweep
+from .transitions import (
+    inquiry_answer,
+    inquiry_close,
+    inquiry_create,
+    inquiry_refer,
+    inquiry_reply,
+    inquiry_set_topics,
+    normalize_topics,
+    referral_answer,
+    referral_decline,
+)
+
+__all__ = [
+    "ACTION_LABELS",
+    "PETUGAS_GROUPS",
+    "TRANSITIONS",
+    "actor_display_name",
+    "feedback_recommendation_save",
+    "inquiry_answer",
+    "inquiry_close",
+    "inquiry_create",
+    "inquiry_refer",
+    "inquiry_reply",
+    "inquiry_set_topics",
+    "new_tracking_code",
+    "normalize_topics",
+    "normalize_tracking_code",
+    "notification_deliver",
+    "notification_recipients",
+    "notifications_sweep",
+    "official_account_label",
+    "referral_answer",
+    "referral_clock_candidates",
+    "referral_clock_tick",
+    "referral_decline",
+    "referral_filter_overdue",
+    "referral_sla",
+    "super_instansi",
+]
