@@ -100,3 +100,44 @@ def test_the_front_end_login_route_is_the_admins_sign_in():
     response = tenant_client("humas").get("/_util/login/?next=/documents/1/a.pdf")
     assert response.status_code == 302
     assert _path(response["Location"]) == "/admin/login/?next=/documents/1/a.pdf"
+
+
+def test_the_password_form_works_in_a_browser_with_csrf_checks(fresh_page_cache):
+    """Two visitors in turn, CSRF enforced: neither gets a copy of the other's form."""
+    import re
+
+    from django.test import Client
+    from wagtail.models import Page, PageViewRestriction
+
+    from cms import cache
+    from cms.models import StandardPage
+    from tests.conftest import host_of
+
+    with schema_context("humas"):
+        home = Page.objects.get(depth=2).specific
+        page = home.add_child(
+            instance=StandardPage(title="Rapat dinas", slug="rapat-dinas", intro="Agenda Y")
+        )
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="sandi-dinas"
+        )
+        cache.invalidate()
+    cache.forget_memo()
+
+    for _ in range(2):
+        browser = Client(HTTP_HOST=host_of("humas"), enforce_csrf_checks=True)
+        form = browser.get("/rapat-dinas/")
+        assert form.status_code == 200
+        html = form.content.decode()
+        action = re.search(r'action="([^"]*authenticate_with_password[^"]*)"', html).group(1)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        unlocked = browser.post(
+            action,
+            {
+                "csrfmiddlewaretoken": token,
+                "password": "sandi-dinas",
+                "return_url": "/rapat-dinas/",
+            },
+        )
+        assert unlocked.status_code == 302, unlocked.status_code
+        assert b"Agenda Y" in browser.get("/rapat-dinas/").content
