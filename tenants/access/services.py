@@ -14,8 +14,8 @@ outage changes nothing):
     - "d:<id>": a browser holding this username's *device cookie* (signed by the server, given
       only after a complete successful sign-in on that browser);
     - "ip:<address>": an address this username signed in from successfully before (the
-      project's one client-address rule, `inbox.ratelimit.client_ip`, REST_FRAMEWORK
-      NUM_PROXIES: X-Forwarded-For is trusted no further than that);
+      project's one client-address rule: DRF's, REST_FRAMEWORK["NUM_PROXIES"], as the API
+      throttles and inbox.ratelimit use it; X-Forwarded-For is trusted no further than that);
     - "": one shared pool for every other client, whatever its address.
   An attacker without the password has neither a device cookie nor a past success, so all his
   guesses, from however many addresses and however concurrently, come out of the one shared
@@ -210,12 +210,12 @@ EVALUATOR_GROUP = "Evaluator Diskominfo"
 
 def two_factor_required(user) -> bool:
     """2FA is required for Diskominfo evaluators (and every admin of the super-tenant)."""
-    if not user.is_authenticated or not _serving_super_tenant():
+    if not user.is_authenticated or not serving_super_tenant():
         return False
     return user.is_superuser or user.groups.filter(name=EVALUATOR_GROUP).exists()
 
 
-def _serving_super_tenant() -> bool:
+def serving_super_tenant() -> bool:
     from tenants.models import Instansi
 
     tenant = getattr(connection, "tenant", None)
@@ -241,10 +241,12 @@ def must_use_two_factors(user) -> bool:
 def two_factor_pending(user) -> bool:
     """Signed in with the password only while two factors are needed: authenticated for
     nothing but enrolment, verification and sign-out."""
-    if not must_use_two_factors(user):
+    if not getattr(user, "is_authenticated", False):
         return False
     is_verified = getattr(user, "is_verified", None)
-    return not (is_verified() if callable(is_verified) else False)
+    if callable(is_verified) and is_verified():
+        return False  # checked first: a verified session costs no query here
+    return must_use_two_factors(user)
 
 
 # --- enrolment codes --------------------------------------------------------------------------
@@ -269,9 +271,7 @@ def enrolment_code_issue(*, user, actor, issued_by: str = "") -> str:
     Only a superuser of the super-tenant (Diskominfo) may issue one; the operator command
     passes actor=None. The code is returned once and stored only as its hash.
     """
-    if actor is not None and not (
-        getattr(actor, "is_superuser", False) and _serving_super_tenant()
-    ):
+    if actor is not None and not (getattr(actor, "is_superuser", False) and serving_super_tenant()):
         raise SimpulError(
             "Hanya superuser Diskominfo yang dapat menerbitkan kode pendaftaran autentikator."
         )

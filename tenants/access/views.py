@@ -108,7 +108,7 @@ class EnrolmentCodeView(View):
     template_name = "access/enrolment_code.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_superuser and services._serving_super_tenant()):
+        if not (request.user.is_superuser and services.serving_super_tenant()):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -35,7 +35,7 @@ def two_factor_menu_item(request):
 
 class _SuperuserOfDiskominfoMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser and services._serving_super_tenant()
+        return request.user.is_superuser and services.serving_super_tenant()
 
 
 @hooks.register("register_settings_menu_item")
@@ -50,7 +50,7 @@ def enrolment_code_menu_item():
 
 @hooks.register("register_user_listing_buttons")
 def enrolment_code_user_button(user, request_user):
-    if not (request_user.is_superuser and services._serving_super_tenant()):
+    if not (request_user.is_superuser and services.serving_super_tenant()):
         return []
     url = reverse("simpul_enrolment_code") + "?" + urlencode({"username": user.get_username()})
     return [ListingButton("Kode pendaftaran 2FA", url, icon_name="key", priority=90)]

@@ -9,7 +9,9 @@ called with B's real ids and codes by
   (a) anonymous callers,
   (b) A's (humas) signed-in user and (d) Diskominfo's signed-in user — on B's host, where their
       host-only session cookie is worth nothing, AND each on its own host, asking for B's ids,
-  (c) A's API token (and Diskominfo's), on B's host and on its own host, admin and console too.
+  (c) A's API token (and Diskominfo's), on B's host and on its own host, admin and console too,
+  (e) Diskominfo's admin and evaluator signed in with the password only (two-factor pending),
+      on Diskominfo's host: nothing but a redirect to verification or a 401/403, never data.
 
 They are refused (login redirect, 401/403/404/405 as each class is designed). Where a
 tenant-schema id of B also names a row of the caller's own schema (ids are per schema), the
@@ -27,6 +29,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from tenants.access.middleware import PENDING_ALLOWED_VIEWS
 from tenants.models import Instansi
 from tenants.services import api_token_create
 from tests.conftest import host_of, login_client, tenant_client
@@ -119,6 +122,9 @@ REFUSED_OTHERWISE: dict[str, tuple[str, int, str]] = {
 def foreign(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         outer = transaction.atomic()
+        # rolled back like a TestCase's transaction, which is how Django lets the actions'
+        # durable transactions (core.actions) run inside it in tests
+        outer._from_testcase = True
         outer.__enter__()
         try:
             built = resources.build()
@@ -128,9 +134,12 @@ def foreign(django_db_setup, django_db_blocker):
                 slug: login_client(slug).cookies["sessionid"].value for slug in (A, B, SUPER)
             }
             built.tokens = {slug: _token(slug) for slug in (A, SUPER, THIRD)}
+            pending = _pending_sessions()
             connection.set_schema_to_public()
             _SESSIONS.clear()
             _SESSIONS.update(built.sessions)
+            _PENDING.clear()
+            _PENDING.update(pending)
             yield built
         finally:
             transaction.set_rollback(True)
@@ -139,6 +148,63 @@ def foreign(django_db_setup, django_db_blocker):
 
 
 _SESSIONS: dict[str, str] = {}
+# Diskominfo identities that must use two factors, signed in with the password only.
+_PENDING: dict[str, str] = {}
+TWO_FACTOR_PATH = "/admin/keamanan/2fa/"
+
+
+def _pending_sessions() -> dict[str, str]:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from evaluation.roles import EVALUATOR_GROUP
+
+    sessions = {}
+    with schema_context(SUPER):
+        evaluator = get_user_model().objects.create_user(
+            "evaluator_tertunda", password="sandi-kuat-tertunda-2026", is_staff=True
+        )
+        evaluator.groups.add(Group.objects.get(name=EVALUATOR_GROUP))
+        admin = get_user_model().objects.get(username="admin")
+        for who, user in (
+            ("Diskominfo's admin, password only", admin),
+            ("Diskominfo's evaluator, password only", evaluator),
+        ):
+            client = tenant_client(SUPER)
+            client.force_login(user)  # no second factor: what a password-only sign-in leaves
+            sessions[who] = client.cookies["sessionid"].value
+    return sessions
+
+
+def _pending_clients() -> list[tuple[str, Client]]:
+    clients = []
+    for who, session in _PENDING.items():
+        client = _client(SUPER)
+        client.cookies["sessionid"] = session
+        clients.append((who, client))
+    return clients
+
+
+def _pending_verdict(route, response, foreign, *, api: bool = False) -> str | None:
+    """None if a two-factor-pending caller got nothing: a redirect to verification (or
+    enrolment) on this host, or a 401/403 (with a JSON detail from the API). The views of
+    `PENDING_ALLOWED_VIEWS` (the verification page itself, sign-out) answer, showing nothing."""
+    status = response.status_code
+    leak = _leak(response, foreign)
+    if leak:
+        return f"{status} with {leak}"
+    if route.name in PENDING_ALLOWED_VIEWS and status < 500:
+        return None
+    if status in (401, 403):
+        if api and "detail" not in response.json():
+            return f"{status} without a JSON detail"
+        return None
+    if status == 302:
+        location = urlparse(response["Location"])
+        if not location.netloc and location.path == TWO_FACTOR_PATH:
+            return None
+        return f"302 to {response['Location']}"
+    return str(status)
 
 
 def _client(slug: str | None) -> Client:
@@ -366,6 +432,12 @@ def test_admin_route_refuses_every_caller_but_bs_own_staff(route, foreign):
                 or _is_https_redirect(response, path)
             ):
                 failures.append(f"{who} {method.upper()}: {response.status_code}")
+    for who, client in _pending_clients():
+        for method in ("get", "post"):
+            response = _call(client, method, path)
+            verdict = _pending_verdict(route, response, foreign)
+            if verdict:
+                failures.append(f"{who} {method.upper()}: {verdict}")
     for who, slug, methods in (
         ("A's admin on A", A, ("get", "post")),
         ("Diskominfo's admin on Diskominfo", SUPER, ("get",)),
@@ -434,6 +506,12 @@ def test_api_operation_refuses_every_caller_but_bs_own(route, foreign):
                 failures.append(f"{who} {method.upper()}: {response.status_code}")
             elif "detail" not in response.json():
                 failures.append(f"{who} {method.upper()}: no JSON detail")
+    for who, client in _pending_clients():
+        for method in methods:
+            response = _call(client, method, path, payload, json=True)
+            verdict = _pending_verdict(route, response, foreign, api=True)
+            if verdict:
+                failures.append(f"{who} {method.upper()}: {verdict}")
     own_callers = {
         "A's token on A": (A, _with_token(A, a_token)),
         "A's admin session on A": (A, _signed_in(A)),
@@ -477,6 +555,12 @@ def test_console_route_is_absent_off_diskominfo_and_closed_to_strangers_on_it(ro
                 failures.append(f"{who} {method.upper()}: {status}")
     # On Diskominfo's host strangers are sent to sign in (on that host) or refused.
     plain = _plain_staff_of(SUPER)
+    for who, client in _pending_clients():
+        for method in ("get", "post"):
+            response = _call(client, method, path)
+            verdict = _pending_verdict(route, response, foreign)
+            if verdict:
+                failures.append(f"{who} {method.upper()}: {verdict}")
     for who, client, expected in (
         ("anonymous on Diskominfo", _client(SUPER), "login"),
         ("A's user's cookie on Diskominfo", _with_session_of(A, SUPER), "login"),
@@ -541,6 +625,7 @@ def test_public_route_never_shows_what_is_not_public(route, foreign):
             ("anonymous on B", _client(B), False),
             ("anonymous on A", _client(A), not shows_b),
             ("A's admin on A", _signed_in(A), not shows_b),
+            *((who, client, not shows_b) for who, client in _pending_clients()),
         ]
     for who, client, no_mark in callers:
         response = client.get(path)

@@ -13,7 +13,6 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
-from tenants.access.models import TwoFactorEnrolmentCode
 from tests.conftest import login_client, tenant_client
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +71,8 @@ def test_a_password_alone_cannot_enrol_a_required_user():
 def test_the_operator_code_enrols_once_and_lands_on_next():
     user, client = _pending_evaluator("evaluator_code")
     code = _command_code("evaluator_code")
+    from tenants.access.models import TwoFactorEnrolmentCode
+
     with schema_context(SUPER):
         stored = TwoFactorEnrolmentCode.objects.get(user=user)
         assert code not in stored.code_hash and code.replace("-", "") not in stored.code_hash
@@ -94,6 +95,8 @@ def test_the_operator_code_enrols_once_and_lands_on_next():
 
 def test_an_expired_code_is_refused():
     user, client = _pending_evaluator("evaluator_late")
+    from tenants.access.models import TwoFactorEnrolmentCode
+
     code = _command_code("evaluator_late")
     with schema_context(SUPER):
         TwoFactorEnrolmentCode.objects.filter(user=user).update(
@@ -133,6 +136,8 @@ def test_only_diskominfo_superusers_may_hand_out_codes():
     # Wagtail's admin answers a refused permission with a message on its dashboard
     assert (response.status_code, response.get("Location")) in {(403, None), (302, "/admin/")}
     assert "enrolment-code" not in response.content.decode()
+    from tenants.access.models import TwoFactorEnrolmentCode
+
     humas = login_client("humas")  # a superuser, but of an ordinary instansi
     refused = humas.get("/admin/keamanan/2fa/kode-pendaftaran/")
     assert (refused.status_code, refused.get("Location")) in {(403, None), (302, "/admin/")}
