@@ -168,8 +168,12 @@ def portal_search_has_more(*, query: str, instansi_slug: str = "", kind: str = "
     search = search_query(query)
     if search is None or (kind and kind not in PortalSearchEntry.Kind.values):
         return False
+    # In the order of the newest index: the scan stops after MAX_RANKED + 1 matches (without
+    # an order PostgreSQL reads every match through the text index first: 1.1 s against 40 ms
+    # for a word on half of 100,000 entries).
     return (
         _matching(search, instansi_slug=instansi_slug, kind=kind)
+        .order_by(F("date").desc(nulls_last=True), "-id")
         .values("pk")[MAX_RANKED : MAX_RANKED + 1]
         .exists()
     )
