@@ -366,6 +366,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.documents.DocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Behind the deploy stack's nginx, a document leaves through X-Accel-Redirect once Wagtail's
+# serve view has checked its privacy (simpul.sendfile_nginx); no worker streams it.
+if env.bool("SIMPUL_DOCUMENTS_X_ACCEL", default=False):
+    SENDFILE_BACKEND = "simpul.sendfile_nginx"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
