@@ -164,3 +164,21 @@ def test_any_raw_post_is_answered_without_a_server_error(raw, content_type):
     assert response.status_code in (201, 400), (raw, response.content[:300])
     if response.status_code == 400:
         _assert_open311_error(response)
+
+
+@FUZZ
+@given(
+    segment=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00/?#"),
+        min_size=1,
+        max_size=40,
+    ),
+    kind=st.sampled_from(["services", "requests"]),
+)
+def test_any_id_in_the_path_is_answered_without_a_server_error(segment, kind):
+    from urllib.parse import quote
+
+    response = _client().get(f"/open311/v2/{kind}/{quote(segment)}.json")
+    assert response.status_code in (200, 404), (segment, response.content[:300])
+    if response.status_code == 404 and response["Content-Type"].startswith("application/json"):
+        _assert_open311_error(response, 404)
