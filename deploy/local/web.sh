@@ -11,4 +11,6 @@ export PYTHONPATH="platform:.${PYTHONPATH:+:$PYTHONPATH}"
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-3}"
 export GUNICORN_ACCESSLOG="${GUNICORN_ACCESSLOG:-var/run/access.log}"
 mkdir -p var/run
-exec .venv/bin/gunicorn --config deploy/gunicorn.conf.py simpul.wsgi:application
+# No control socket: gunicorn's default is one per user ($HOME/.gunicorn/gunicorn.ctl), which a
+# second demo or a test server would take over.
+exec .venv/bin/gunicorn --config deploy/gunicorn.conf.py --no-control-socket simpul.wsgi:application
