@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -42,8 +42,7 @@ from modelsearch.backends import get_search_backends
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.log_actions import log as wagtail_log
-from wagtail.models import Page, ReferenceIndex, Revision, Site
+from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, Site
 from wagtail.search import index as search_index
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -74,6 +73,8 @@ IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
 UNCATEGORISED = {"uncategorized", "tak-berkategori", "tanpa-kategori", "umum"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
 FETCH_TIMEOUT = 10
+FETCH_GIVE_UP = 3  # connection failures in a row before the old site counts as gone
+MAX_ARCHIVE_BYTES = 2 * 1024 * 1024 * 1024
 LEAD_MAX = 600
 # Bump when the conversion changes what it makes of the same WordPress item: a re-run then
 # rewrites every item instead of skipping it as unchanged.
@@ -312,6 +313,7 @@ class Importer:
         self.media: dict[int, SimpleNamespace] = {}  # WordPress attachment ID → image/document
         self.media_by_path: dict[str, SimpleNamespace] = {}
         self.processed = 0
+        self.fetch_failures = 0
         self.total = 0
         self._last_progress = 0.0
         self.category_report: dict[str, dict] = {}
@@ -586,18 +588,44 @@ class Importer:
                         return resolved.read_bytes()
                 except OSError:
                     continue
-        if self.options.fetch_remote and item.attachment_url.startswith(("http://", "https://")):
-            import requests
-
-            try:
-                response = requests.get(item.attachment_url, timeout=FETCH_TIMEOUT, stream=True)
-                if response.status_code == 200:
-                    data = response.raw.read(MAX_FILE_BYTES + 1, decode_content=True)
-                    if len(data) <= MAX_FILE_BYTES:
-                        return data
-            except requests.RequestException:
-                pass
+        if self.options.fetch_remote and self.fetch_failures < FETCH_GIVE_UP:
+            data = self._fetch(item)
+            if data is not None:
+                return data
         return None
+
+    def _fetch(self, item: wxr.Item) -> bytes | None:
+        """The file from the old site itself, only there, and never from an internal address
+        (the export names the addresses: it must not make the server call its neighbours)."""
+        import requests
+
+        url = item.attachment_url
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or parsed.netloc.lower() not in self.hosts:
+            return None
+        if not _public_host(parsed.hostname or ""):
+            self.fetch_failures = FETCH_GIVE_UP
+            self.warn(
+                None, f"Situs lama {parsed.hostname} beralamat internal: berkas tidak diunduh."
+            )
+            return None
+        try:
+            response = requests.get(url, timeout=FETCH_TIMEOUT, stream=True, allow_redirects=False)
+            if response.status_code == 200:
+                data = response.raw.read(MAX_FILE_BYTES + 1, decode_content=True)
+                if len(data) <= MAX_FILE_BYTES:
+                    self.fetch_failures = 0
+                    return data
+            return None
+        except requests.RequestException:
+            self.fetch_failures += 1
+            if self.fetch_failures == FETCH_GIVE_UP:
+                self.warn(
+                    None,
+                    "Situs lama tidak dapat dijangkau: berkas berikutnya tidak diunduh lagi. "
+                    "Unggah arsip folder wp-content/uploads lalu jalankan impor lagi.",
+                )
+            return None
 
     def _attachments(self) -> None:
         Image = get_image_model()
@@ -657,7 +685,7 @@ class Importer:
                 self.tick()
                 continue
             try:
-                with transaction.atomic():
+                with _item_transaction():
                     obj, created, deduplicated = None, False, False
                     if kind == "image":
                         obj = Image.objects.filter(file_hash=file_hash).first()
@@ -779,7 +807,7 @@ class Importer:
             self.tick()
             return
         try:
-            with transaction.atomic():
+            with _item_transaction():
                 created = page is None
                 page = self._save_page(plan, page, fields, converted)
                 self._record(
@@ -865,7 +893,7 @@ class Importer:
             _add_child(self._parent_page(plan), page)
         else:
             _validate(page)
-            page.save(clean=False)
+            page.save(clean=False, log_action=None)
         # The revision as save_revision() writes it, without saving the page a second time
         # (each save re-indexes it and drops the page cache).
         revision = Revision.objects.create(
@@ -882,7 +910,22 @@ class Importer:
             has_unpublished_changes=not plan.live,
         )
         page.latest_revision = revision
-        wagtail_log(instance=page, action=IMPORTED, revision=revision, content_changed=True)
+        # The page's one history line: "Diimpor dari WordPress" (not "created", not "published").
+        # (bulk_create: the entry's save() would validate every key it holds, 3 reads per item)
+        PageLogEntry.objects.bulk_create(
+            [
+                PageLogEntry(
+                    content_type_id=page.content_type_id,
+                    page=page,
+                    label=page.get_admin_display_title()[:255],
+                    action=IMPORTED,
+                    revision=revision,
+                    content_changed=True,
+                    data={"wordpress_id": plan.item.wp_id},
+                    timestamp=timezone.now(),
+                )
+            ]
+        )
         # Indexed with its final content: references here, search in bulk after the items
         # (automatic indexing is paused, see `_indexing_paused`).
         ReferenceIndex.create_or_update_for_object(page)
@@ -1057,6 +1100,17 @@ class Importer:
         return self.counts
 
 
+def _public_host(hostname: str) -> bool:
+    import ipaddress
+    import socket
+
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(hostname, None)}
+    except OSError:
+        return True  # unresolvable: the request fails on its own
+    return all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses)
+
+
 def _validate(page: Page) -> None:
     """The page's own rules (fields, validators, `clean`, a free slug among its siblings)
     without re-reading every row its foreign keys point to: those rows were just written or
@@ -1078,7 +1132,7 @@ def _add_child(parent: Page, page: Page) -> None:
     page.path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
     page._cached_parent_obj = parent
     _validate(page)
-    page.save(clean=False)
+    page.save(clean=False, log_action=None)
     Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
 
 
@@ -1092,6 +1146,17 @@ def _index_pages(pks_by_model: dict[type, list[int]]) -> None:
 
 
 @contextmanager
+def _item_transaction():
+    """One item, one transaction. Its commit does not wait for the disk (PostgreSQL's
+    synchronous_commit off, for this transaction only): a crash may lose the last items
+    committed, and a re-run imports them again, as it would any item not yet imported."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        yield
+
+
+@contextmanager
 def _indexing_paused():
     """Wagtail indexes a page for search and references on every save, and an import saves
     each page twice (created, then its revision): pages are indexed once by `_save_page`
@@ -1102,15 +1167,25 @@ def _indexing_paused():
     """
     from modelsearch.signal_handlers import post_save_signal_handler
 
+    from .. import signals as cms_signals
+
+    Image = get_image_model()
+    image_uid = f"cms_{Image._meta.label_lower}_saved"
     models = [m for m in (NewsPage, StandardPage) if search_index.class_is_indexed(m)]
     for model in models:
         post_save.disconnect(post_save_signal_handler, sender=model)
+    # The website's own receivers drop the page cache on every page and image saved (and
+    # switch schema to do so after commit): once, after the import, is enough.
+    post_save.disconnect(dispatch_uid="cms_page_saved")
+    post_save.disconnect(sender=Image, dispatch_uid=image_uid)
     try:
         with disable_reference_index_auto_update():
             yield
     finally:
         for model in models:
             post_save.connect(post_save_signal_handler, sender=model)
+        post_save.connect(cms_signals._page_saved, dispatch_uid="cms_page_saved")
+        post_save.connect(cms_signals._shown_data_changed, sender=Image, dispatch_uid=image_uid)
 
 
 def _latest(a: datetime | None, b: datetime) -> datetime:
@@ -1136,27 +1211,28 @@ def _message(exc: Exception) -> str:
     return str(exc)
 
 
-def _extract_archive(run: WordPressImportRun) -> str | None:
-    """Unpack the uploads ZIP into a temporary folder (no path leaves it)."""
-    if not run.media_archive:
-        return None
+def _extract_archive(run: WordPressImportRun) -> tuple[str, str]:
+    """Unpack the uploads ZIP into a temporary folder (no path leaves it, no bomb fills the
+    disk); returns the folder and the one inside it that holds the year folders."""
     target = tempfile.mkdtemp(prefix="simpul-wp-")
     root = Path(target).resolve()
+    written = 0
     with run.media_archive.open("rb") as handle, zipfile.ZipFile(handle) as archive:
         for info in archive.infolist():
             destination = (root / info.filename).resolve()
             if root not in destination.parents or info.is_dir():
                 continue
-            if info.file_size > MAX_FILE_BYTES:
+            if info.file_size > MAX_FILE_BYTES or written + info.file_size > MAX_ARCHIVE_BYTES:
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(info) as source, open(destination, "wb") as out:
                 shutil.copyfileobj(source, out)
-    for path in root.rglob("*"):
-        # Point at the folder that holds the year folders (2024/05/…), wherever it is.
+            written += info.file_size
+    for path in sorted(root.rglob("*")):
+        # The folder that holds the year folders (2024/05/…), wherever it is in the archive.
         if path.is_dir() and re.fullmatch(r"(19|20)\d\d", path.name):
-            return str(path.parent)
-    return target
+            return target, str(path.parent)
+    return target, target
 
 
 def wordpress_import_execute(
@@ -1178,7 +1254,7 @@ def wordpress_import_execute(
     extracted = None
     try:
         if media_dir is None and run.media_archive:
-            extracted = media_dir = _extract_archive(run)
+            extracted, media_dir = _extract_archive(run)
         if export_path is not None:
             with open(export_path, "rb") as handle:
                 export = wxr.parse(handle)
@@ -1207,12 +1283,7 @@ def wordpress_import_execute(
         raise
     finally:
         if extracted:
-            shutil.rmtree(
-                Path(extracted).parent
-                if "simpul-wp-" in str(Path(extracted).parent)
-                else extracted,
-                ignore_errors=True,
-            )
+            shutil.rmtree(extracted, ignore_errors=True)
     _finish(
         run,
         status=WordPressImportRun.Status.SELESAI,
@@ -1235,16 +1306,16 @@ def _finish(run: WordPressImportRun, **values) -> None:
 
 
 def _after_import() -> None:
-    """The portal's news index and the page cache catch up once, not once per item."""
-    from django.db import connection
+    """The page cache is dropped once, and the portal's news index catches up in a job of its
+    own (thousands of entries, each with an image rendition: not the import's time to spend;
+    the periodic reconcile does it too if the broker is down)."""
+    from core.queue import send_task_safely
 
-    from ..services import cache_invalidate_on_commit, portal_reconcile
+    from ..services import cache_invalidate_on_commit
+    from . import tasks
 
     cache_invalidate_on_commit()
-    try:
-        portal_reconcile(schema_name=connection.schema_name)
-    except Exception:  # noqa: BLE001 - the periodic reconcile catches the portal up later
-        logger.warning("portal reconcile after the WordPress import failed", exc_info=True)
+    send_task_safely(tasks.wordpress_portal_catch_up)
 
 
 def wordpress_import_file(

@@ -19,3 +19,13 @@ def wordpress_import_run(run_id: int) -> dict[str, int]:
     except SimpulError:
         return {}  # the run row holds the message shown to the admin
     return run.counts
+
+
+@shared_task(name="cms.wordpress_portal_catch_up")
+def wordpress_portal_catch_up() -> dict[str, int]:
+    """After an import: bring the regency portal's copy of this instansi's news up to date."""
+    from django.db import connection
+
+    from ..services import portal_reconcile
+
+    return portal_reconcile(schema_name=connection.schema_name)

@@ -1,6 +1,7 @@
 """The WordPress import (cms/wordpress/services.py) on a real WordPress's export and uploads."""
 
 import json
+import shutil
 from datetime import date
 
 import pytest
@@ -14,7 +15,7 @@ from cms.models import NewsPage, StandardPage
 from cms.wordpress.models import WordPressImportRecord, WordPressUrl
 from tests.conftest import tenant_client
 
-from .conftest import EXPORT, run_import
+from .conftest import EXPORT, UPLOADS, run_import
 
 
 def _news(slug: str) -> NewsPage:
@@ -173,8 +174,8 @@ def test_imported_history_does_not_go_through_the_sop(imported):
         )
         assert stats["items_published"] == 0
         actions = set(PageLogEntry.objects.filter(page__in=pages).values_list("action", flat=True))
-        # Created and imported; never published through Wagtail's publish action or a workflow.
-        assert actions == {"wagtail.create", "cms.wordpress.import"}
+        # Imported: never "published" through Wagtail's publish action or a workflow.
+        assert actions == {"cms.wordpress.import"}
 
 
 @pytest.mark.parametrize(
@@ -320,3 +321,61 @@ def test_category_map_wins_over_guesses(db):
     assert report["pengumuman"]["how"] == "peta"
     assert report["kegiatan"]["how"] == "tebakan"
     assert report["tak-berkategori"]["how"] == "bawaan"
+
+
+def _serve(folder):
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _export_on(tmp_path, host: str):
+    moved = tmp_path / "pindah.xml"
+    moved.write_text(
+        EXPORT.read_text()
+        .replace("https://dinkes.contoh.go.id/wp-content/", f"http://{host}/wp-content/")
+        .replace(
+            "<wp:base_site_url>https://dinkes.contoh.go.id", f"<wp:base_site_url>http://{host}"
+        )
+    )
+    return moved
+
+
+def test_attachments_are_fetched_from_the_old_site_when_no_folder_is_given(
+    db, tmp_path, monkeypatch
+):
+    from cms.wordpress import services
+
+    root = tmp_path / "situs"
+    (root / "wp-content").mkdir(parents=True)
+    shutil.copytree(UPLOADS, root / "wp-content" / "uploads")
+    server = _serve(root)
+    try:
+        host = f"127.0.0.1:{server.server_port}"
+        # The test's stand-in for the old site is on loopback, which the import refuses.
+        monkeypatch.setattr(services, "_public_host", lambda hostname: True)
+        run = run_import(
+            export_path=str(_export_on(tmp_path, host)), media_dir=None, fetch_remote=True
+        )
+    finally:
+        server.shutdown()
+    assert run.counts["images"] == 4 and run.counts["documents"] == 2
+
+
+def test_attachments_are_never_fetched_from_an_internal_address(db, tmp_path):
+    server = _serve(UPLOADS)
+    try:
+        host = f"127.0.0.1:{server.server_port}"
+        run = run_import(
+            export_path=str(_export_on(tmp_path, host)), media_dir=None, fetch_remote=True
+        )
+    finally:
+        server.shutdown()
+    assert run.counts["images"] == 0
+    assert any("beralamat internal" in w["message"] for w in run.warnings)
