@@ -94,3 +94,34 @@ def test_the_owners_browser_has_its_own_limit_too(settings):
     for _ in range(3):
         assert WRONG in _login(owner, "pemilik4", "typo").content.decode()
     assert LOCKED in _login(owner, "pemilik4", PASSWORD).content.decode()
+
+
+def test_diskominfos_two_factor_admin_is_not_locked_out_either(settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.conftest import TEST_PASSWORD, totp_code
+
+    settings.SIMPUL_LOGIN_MAX_FAILURES = 5
+    with schema_context("diskominfo"):
+        admin = get_user_model().objects.get(username="admin")
+        device = TOTPDevice.objects.create(user=admin, name="hp", confirmed=True)
+    owner = Client(HTTP_HOST=host_of("diskominfo"), REMOTE_ADDR=OWNER_ADDRESS)
+
+    def sign_in(client):
+        with schema_context("diskominfo"):
+            device.refresh_from_db()
+            code = totp_code(device)
+        return client.post(
+            "/admin/login/", {"username": "admin", "password": TEST_PASSWORD, "otp_token": code}
+        )
+
+    assert sign_in(owner).status_code == 302
+    owner.post("/admin/logout/")
+    for i in range(8):
+        attacker = Client(HTTP_HOST=host_of("diskominfo"), REMOTE_ADDR=f"10.67.0.{i + 1}")
+        attacker.post("/admin/login/", {"username": "admin", "password": "tebakan"})
+    refused = Client(HTTP_HOST=host_of("diskominfo"), REMOTE_ADDR="10.67.1.1").post(
+        "/admin/login/", {"username": "admin", "password": "tebakan"}
+    )
+    assert LOCKED in refused.content.decode()
+    assert sign_in(owner).status_code == 302
