@@ -116,3 +116,66 @@ def test_merge_reads_plural_and_context_entries(tmp_path: Path):
         b"menu\x04Open": b"Buka",
         b"1 page\x00%(n)s pages": b"%(n)s halaman",
     }
+
+
+# Wagtail templates copied whole to translate English that Wagtail hard-codes: each copy must
+# stay Wagtail's file with only these substitutions, so a Wagtail upgrade that changes the
+# original fails here instead of silently serving the old copy.
+COPIED_TEMPLATES = {
+    "wagtailadmin/shared/header.html": (
+        "admin",
+        [('value="Search"', 'value="{% trans "Search" %}"')],
+    ),
+    "wagtailadmin/shared/headers/_actions.html": (
+        "admin",
+        [('aria-label="Actions"', 'aria-label="Tindakan"')],
+    ),
+    "wagtailadmin/workflows/includes/workflow_pages_form.html": (
+        "admin",
+        [
+            (
+                "{% formattedfield field=form.page sr_only_label=True %}",
+                '{% trans "Page" as page_label %}{% formattedfield field=form.page '
+                "sr_only_label=True label_text=page_label %}",
+            )
+        ],
+    ),
+    "wagtailusers/groups/includes/page_permissions_form.html": (
+        "users",
+        [
+            (
+                "{% formattedfield field=form.page sr_only_label=True %}",
+                '{% trans "Page" as page_label %}{% formattedfield field=form.page '
+                "sr_only_label=True label_text=page_label %}",
+            )
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPIED_TEMPLATES))
+def test_copied_wagtail_templates_match_wagtails_originals(name):
+    import wagtail
+
+    app, substitutions = COPIED_TEMPLATES[name]
+    original = (Path(wagtail.__file__).parent / app / "templates" / name).read_text()
+    for old, new in substitutions:
+        assert old in original, f"Wagtail's {name} changed: re-copy it"
+        original = original.replace(old, new)
+    ours = (ROOT / "platform" / "simpul" / "templates" / name).read_text()
+    ours = re.sub(r"\A\{% comment %\}.*?\{% endcomment %\}\n", "", ours, flags=re.S)
+    assert ours == original
+
+
+def test_copied_dashboard_template_differs_from_wagtails_only_where_documented():
+    import wagtail
+
+    original = (
+        Path(wagtail.__file__).parent / "admin" / "templates" / "wagtailadmin" / "home.html"
+    ).read_text()
+    for needle in (
+        'value="Search"',
+        "{% block branding_welcome %}{{ site_name }}{% endblock %}",
+        "{% component panel fallback_render_method=True %}",
+    ):
+        assert needle in original, f"Wagtail's home.html changed ({needle}): re-copy it"
