@@ -4,14 +4,16 @@
   for its delivery when that transaction commits;
 - `outbox_deliver` claims the row for a lease with one committed UPDATE, sends the mail with no
   transaction and no row lock open (a hung mail server holds nothing for `EMAIL_TIMEOUT`), and
-  marks it sent; a failed send releases the claim and raises, so the task retries;
+  marks it sent; a failed send releases the claim and raises, so the task retries; a claim
+  whose worker died runs out after the lease, and the next try delivers;
 - `outbox_sweep` (one periodic task) delivers whatever the queue lost or the mail server refused.
 Mail is never sent with `fail_silently`.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,8 +30,30 @@ from .queue import send_on_commit
 logger = logging.getLogger("simpul.outbox")
 
 
+# What an app does when one of its messages is delivered (e.g. the inbox shows the notice as
+# sent), registered by the app in its AppConfig.ready(): the kernel names no app.
+_delivered_hooks: dict[str, Callable[[OutboxMessage], None]] = {}
+
+
 def _lease() -> timedelta:
-    return timedelta(seconds=2 * int(getattr(settings, "EMAIL_TIMEOUT", None) or 30) + 30)
+    """How long a claim holds: a send that outlives it is given up for dead (a killed worker),
+    so the message is delivered again by the next try; longer than one hung send."""
+    return timedelta(seconds=int(getattr(settings, "EMAIL_TIMEOUT", None) or 30) + 15)
+
+
+def on_delivered(kind: str, hook: Callable[[OutboxMessage], None]) -> None:
+    """Call `hook(message)` in the transaction that marks a message of `kind` sent."""
+    _delivered_hooks[kind] = hook
+
+
+def outbox_retry_in(message_id: int) -> float | None:
+    """Seconds until the claim on an unsent message runs out (0: free); None once it is sent."""
+    row = OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True).first()
+    if row is None:
+        return None
+    if row.claimed_until is None:
+        return 0.0
+    return max(0.0, (row.claimed_until - timezone.now()).total_seconds())
 
 
 def staff_emails(
@@ -49,9 +73,17 @@ def staff_emails(
 
 
 def outbox_enqueue(
-    *, key: str, kind: str, recipients: Iterable[str], subject: str, body: str
+    *,
+    key: str,
+    kind: str,
+    recipients: Iterable[str],
+    subject: str,
+    body: str,
+    deliver_task: Any = None,
+    deliver_args: tuple = (),
 ) -> OutboxMessage | None:
-    """Add one message (None when its key was enqueued before) and deliver it after commit."""
+    """Add one message (None when its key was enqueued before) and deliver it after commit,
+    by the kernel's task, or by `deliver_task(*deliver_args)` when the app keeps its own."""
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -65,7 +97,10 @@ def outbox_enqueue(
             )
     except IntegrityError:
         return None  # already enqueued: exactly one message per key
-    send_on_commit(tasks.deliver_outbox_message, message.pk)
+    if deliver_task is not None:
+        send_on_commit(deliver_task, *deliver_args)
+    else:
+        send_on_commit(tasks.deliver_outbox_message, message.pk)
     return message
 
 
@@ -94,9 +129,14 @@ def outbox_deliver(*, message_id: int) -> bool:
             claimed_until=None, last_error=f"{exc.__class__.__name__}: {exc}"[:500]
         )
         raise
-    OutboxMessage.objects.filter(pk=message_id).update(
-        sent_at=timezone.now(), claimed_until=None, last_error=""
-    )
+    with transaction.atomic():
+        OutboxMessage.objects.filter(pk=message_id).update(
+            sent_at=timezone.now(), claimed_until=None, last_error=""
+        )
+        hook = _delivered_hooks.get(message.kind)
+        if hook is not None:
+            message.refresh_from_db()
+            hook(message)
     return True
 
 

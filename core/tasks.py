@@ -13,12 +13,17 @@ from celery import shared_task
 )
 def deliver_outbox_message(self, message_id: int) -> bool:
     """Deliver one outbox row; idempotent (a row already sent is skipped)."""
-    from .outbox import outbox_deliver
+    from .outbox import outbox_deliver, outbox_retry_in
 
     try:
-        return outbox_deliver(message_id=message_id)
+        sent = outbox_deliver(message_id=message_id)
     except Exception as exc:  # noqa: BLE001 - mail server trouble: retry, then the sweeper
         raise self.retry(exc=exc) from exc
+    wait = None if sent else outbox_retry_in(message_id)
+    if wait is not None:
+        # Claimed by a worker that may have died mid-send: try again once its claim runs out.
+        raise self.retry(countdown=wait + 1)
+    return sent
 
 
 @shared_task(ignore_result=True)

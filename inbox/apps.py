@@ -8,3 +8,12 @@ class InboxConfig(AppConfig):
     label = "inbox"
     verbose_name = "Kotak masuk bersama"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from core.outbox import on_delivered
+
+        from .services.notifications import notice_mark_sent
+
+        # A notice shows as sent once the kernel's outbox delivered its mail, whoever did.
+        on_delivered("inbox", notice_mark_sent)
+

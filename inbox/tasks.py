@@ -9,12 +9,17 @@ from celery import shared_task
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, ignore_result=True)
 def send_notification(self, notification_id: int) -> bool:
     """Deliver one outbox row; idempotent (a row already sent is skipped)."""
-    from .services import notification_deliver
+    from .services.notifications import notice_retry_in, notification_deliver
 
     try:
-        return notification_deliver(notification_id=notification_id)
+        sent = notification_deliver(notification_id=notification_id)
     except Exception as exc:  # noqa: BLE001 - mail server trouble: retry, then the sweeper
         raise self.retry(exc=exc) from exc
+    wait = None if sent else notice_retry_in(notification_id)
+    if wait is not None:
+        # Claimed by a worker that may have died mid-send: try again once its claim runs out.
+        raise self.retry(countdown=wait + 1)
+    return sent
 
 
 @shared_task(ignore_result=True)

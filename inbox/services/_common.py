@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.actors import actor_name
 from core.errors import Conflict, Forbidden, NotFound, SimpulError
-from core.queue import send_on_commit
+from core.outbox import outbox_enqueue, staff_emails
 from core.validation import full_clean
 from tenants.models import AccountDirectoryEntry, Instansi
 from tenants.registry.selectors import directory_list_for_instansi
@@ -164,7 +164,8 @@ def _notify(
     message: str,
     referral: Referral | None = None,
 ) -> Notification | None:
-    """Add one outbox row (once per key) and queue its delivery after commit."""
+    """Add one notice (once per key) with its mail in the kernel's outbox, delivered after
+    commit by the inbox's task."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -178,8 +179,31 @@ def _notify(
             )
     except IntegrityError:
         return None  # already made by an earlier run: exactly one notice per key
-    send_on_commit(tasks.send_notification, notification.pk)
+    _enqueue_mail(notification)
     return notification
+
+
+OUTBOX_KIND = "inbox"
+
+
+def notice_outbox_key(notification: Notification) -> str:
+    return f"inbox:{notification.key}"
+
+
+def _enqueue_mail(notification: Notification) -> int | None:
+    """The notice's mail as an outbox message, to the instansi's petugas and pejabat."""
+    message = outbox_enqueue(
+        key=notice_outbox_key(notification),
+        kind=OUTBOX_KIND,
+        recipients=staff_emails(
+            notification.instansi.schema_name, groups=PETUGAS_GROUPS, superusers="fallback"
+        ),
+        subject=notification.subject,
+        body=notification.message,
+        deliver_task=tasks.send_notification,
+        deliver_args=(notification.pk,),
+    )
+    return message.pk if message is not None else None
 
 
 def _admin_link(instansi: Instansi, inquiry: Inquiry) -> str:

@@ -1,13 +1,13 @@
 """The inbox's notices: recipients, delivery of one notice, the sweep of undelivered ones."""
 
+import logging
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from core.outbox import staff_emails
+from core.models import OutboxMessage
+from core.outbox import outbox_deliver, outbox_message_id, outbox_retry_in, staff_emails
 from tenants.models import Instansi
 
 from ..models import (
@@ -16,7 +16,11 @@ from ..models import (
 )
 from ._common import (
     PETUGAS_GROUPS,
+    _enqueue_mail,
+    notice_outbox_key,
 )
+
+logger = logging.getLogger("simpul.inbox")
 
 
 def notification_recipients(instansi: Instansi) -> list[str]:
@@ -25,30 +29,39 @@ def notification_recipients(instansi: Instansi) -> list[str]:
 
 
 def notification_deliver(*, notification_id: int) -> bool:
-    """Send one outbox row if it is still unsent; True when this call sent it."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("instansi")
-            .filter(pk=notification_id, sent_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False  # sent already, or another worker is sending it right now
-        recipients = notification_recipients(notification.instansi)
-        if recipients:
-            send_mail(
-                notification.subject,
-                notification.message,
-                settings.DEFAULT_FROM_EMAIL,
-                recipients,
-                fail_silently=False,
+    """Deliver one notice's mail from the outbox if it is still unsent; True when this call
+    sent it. Nothing is locked while the mail server answers (the outbox claims the message)."""
+    notification = (
+        Notification.objects.select_related("instansi")
+        .filter(pk=notification_id, sent_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return False  # sent already
+    message_id = outbox_message_id(notice_outbox_key(notification))
+    if message_id is None:
+        # A notice made before its mail moved to the outbox: enqueue it now, exactly once.
+        with transaction.atomic():
+            message_id = _enqueue_mail(notification) or outbox_message_id(
+                notice_outbox_key(notification)
             )
-        notification.sent_at = timezone.now()
-        notification.recipients = ", ".join(recipients)
-        notification.attempts += 1
-        notification.save(update_fields=["sent_at", "recipients", "attempts"])
-    return True
+    return outbox_deliver(message_id=message_id)
+
+
+def notice_retry_in(notification_id: int) -> float | None:
+    """Seconds until another worker's claim on the notice's mail runs out (None: sent)."""
+    notification = Notification.objects.filter(pk=notification_id, sent_at__isnull=True).first()
+    if notification is None:
+        return None
+    message_id = outbox_message_id(notice_outbox_key(notification))
+    return 0.0 if message_id is None else outbox_retry_in(message_id)
+
+
+def notice_mark_sent(message: OutboxMessage) -> None:
+    """Outbox hook (inbox/apps.py): the notice shows when, to whom and after how many tries."""
+    Notification.objects.filter(key=message.key.removeprefix("inbox:")).update(
+        sent_at=message.sent_at, recipients=message.recipients, attempts=message.attempts
+    )
 
 
 IDEMPOTENCY_KEEP_DAYS = 7
@@ -68,4 +81,10 @@ def notifications_sweep(*, older_than_seconds: int = 60, limit: int = 500) -> in
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in pending if notification_deliver(notification_id=pk))
+    sent = 0
+    for pk in pending:
+        try:
+            sent += notification_deliver(notification_id=pk)
+        except Exception:  # noqa: BLE001 - recorded on the outbox row, retried next sweep
+            logger.warning("inbox notice %s not delivered", pk, exc_info=True)
+    return sent

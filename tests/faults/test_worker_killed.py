@@ -31,7 +31,7 @@ def unsent_notification(django_db_setup, django_db_blocker, monkeypatch):
 
     slug = f"wk{uuid.uuid4().hex[:6]}"
     # The notice must reach only the throwaway broker below, never the shared test queue.
-    monkeypatch.setattr(inbox, "send_on_commit", lambda *args, **kwargs: None)
+    monkeypatch.setattr("core.outbox.send_on_commit", lambda *args, **kwargs: None)
     with django_db_blocker.unblock():
         try:
             instansi = instansi_provision(
