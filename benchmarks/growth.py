@@ -1,4 +1,4 @@
-"""Growth: how each figure changes from 10 to 200 instansi, and which one bends first.
+"""Growth: how each figure changes from 10 to 200 (and 1,000) instansi, and which one bends first.
 
 At each size N (real instansi `bc000…`, provisioned by cloning and kept, shared with
 provisioning.py --keep) it measures:
@@ -9,12 +9,20 @@ provisioning.py --keep) it measures:
   Django-cached and uncached (session cookie); every host first checked to serve its name;
 - inbox throughput: the API flow of inbox.py with the clients spread over all N instansi;
 - console: refresh the N real snapshots (`snapshot_refresh`), then render the console over them.
-Plus the size of PostgreSQL's catalogue (pg_class rows), which every schema adds to.
+Plus the size of PostgreSQL's catalogue (pg_class rows), which every schema adds to, the
+memory of each gunicorn worker after the page runs (RSS and PSS: it holds a host cache, a
+tenant memo and a connection that has loaded every schema's relations), and `pg_dump` of one
+instansi's schema (seconds and bytes: backups of one instansi must not grow with the others).
+Every figure is given at each size with its ratio to the smallest size.
 
-Usage: python benchmarks/growth.py [--counts 10,200] [--seconds 5] [--connections 16]
+Usage: python benchmarks/growth.py [--counts 10,200,1000] [--seconds 5] [--connections 16]
+    [--print-only]
+A province-sized step (1,000) first clones the missing instansi: about an hour on a 2-core
+machine at 3-4 s each. --print-only prints the tables instead of rewriting RESULTS.md.
 """
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -71,12 +79,48 @@ def catalogue() -> tuple[int, float]:
     return rows, size / 1024 / 1024
 
 
+def dump_one(slug: str) -> tuple[float, int]:
+    """(seconds, bytes) of `pg_dump` of one instansi's schema, as a per-instansi backup takes."""
+    with Timer() as timer:
+        done = subprocess.run(  # noqa: S603 - fixed arguments
+            ["pg_dump", "--schema", slug, "--no-owner", bench_database_url()],
+            capture_output=True,
+            check=True,
+            timeout=600,
+        )
+    return timer.seconds, len(done.stdout)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def worker_memory(master_pid: int) -> list[tuple[float, float]]:
+    """(RSS, PSS) in MiB of each gunicorn worker of `master_pid`."""
+    sizes = []
+    for pid in _children(master_pid):
+        values = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss"):
+                values[key] = int(rest.split()[0]) / 1024
+        sizes.append((values["Rss"], values["Pss"]))
+    return sizes
+
+
 def page_throughput(instansi: list, *, seconds: int, connections: int, workers: int) -> dict:
     from django.conf import settings
 
     hosts = [f"{i.schema_name}.{settings.SIMPUL_BASE_DOMAIN}" for i in instansi]
     with Stack(bench_database_url(), workers=workers) as stack:
-        stack.start_gunicorn(stack.app_port)
+        master = stack.start_gunicorn(stack.app_port)
         app = f"http://127.0.0.1:{stack.app_port}"
         wait_http(f"{app}/livez", hosts[0])
         for inst, host in zip(instansi, hosts, strict=True):
@@ -110,9 +154,21 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
             hosts=hosts,
             expect="Instansi Massal",
         )
+        memory = worker_memory(master.pid)
     for result in (base, cached, uncached):
         assert result.errors == 0, f"{result.label}: {result.errors} errors"
-    return {"livez": base, "cached": cached, "uncached": uncached}
+    print(
+        "  workers after the runs: "
+        + ", ".join(f"RSS {rss:.0f} / PSS {pss:.0f} MiB" for rss, pss in memory),
+        flush=True,
+    )
+    return {
+        "livez": base,
+        "cached": cached,
+        "uncached": uncached,
+        "worker_rss": max(rss for rss, _ in memory),
+        "worker_pss": max(pss for _, pss in memory),
+    }
 
 
 def measure(count: int, args) -> dict:
@@ -132,6 +188,12 @@ def measure(count: int, args) -> dict:
     figures["pg_class"], figures["db_mib"] = catalogue()
     print(
         f"  catalogue: {figures['pg_class']:,} relations, database {figures['db_mib']:.0f} MiB",
+        flush=True,
+    )
+    figures["dump_s"], figures["dump_bytes"] = dump_one(instansi[0].schema_name)
+    print(
+        f"  pg_dump of one instansi: {figures['dump_s']:.2f} s, "
+        f"{figures['dump_bytes'] / 1024 / 1024:.1f} MiB",
         flush=True,
     )
     figures["pages"] = page_throughput(
@@ -205,6 +267,15 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
         "ms",
         "{:.0f}",
     )
+    cost(
+        "gunicorn worker RSS (largest)",
+        small["pages"]["worker_rss"],
+        large["pages"]["worker_rss"],
+        "MiB",
+        "{:.0f}",
+    )
+    cost("PostgreSQL relations (pg_class)", small["pg_class"], large["pg_class"], "", "{:,}")
+    cost("pg_dump of one instansi", small["dump_s"], large["dump_s"], "s")
     return rows
 
 
@@ -238,6 +309,15 @@ WHY = {
         "more rows, but each request also authenticates and switches to a schema"
     ),
     "inbox request p95": "as for inbox flows",
+    "gunicorn worker RSS (largest)": (
+        "each worker keeps a host cache and a tenant memo entry per instansi it served, and its "
+        "database connection caches the relations of every schema it touched"
+    ),
+    "PostgreSQL relations (pg_class)": "every schema adds the template's tables and indexes",
+    "pg_dump of one instansi": (
+        "pg_dump reads the whole catalogue to pick one schema's objects: it grows with the "
+        "number of schemas, not with the instansi's own data"
+    ),
     "snapshot refresh, per instansi": (
         "each refresh runs the selectors inside one schema; per-instansi cost is fixed, the total "
         "grows linearly (total below)"
@@ -254,6 +334,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--extra", type=int, default=3, help="instansi provisioned at each size")
+    parser.add_argument(
+        "--print-only", action="store_true", help="print the tables, leave RESULTS.md alone"
+    )
     args = parser.parse_args()
     setup_django(SECRET_KEY=BENCH_SECRET_KEY)
     migrate()
@@ -263,6 +346,23 @@ def main() -> None:
     small, large = results[0], results[-1]
     rows = degradation(small, large)
     worst = max(rows, key=lambda r: r[1])
+    # Every size against the smallest: the figure at each size and its ratio.
+    steps = [degradation(small, result) for result in results[1:]]
+    every = "\n".join(
+        f"| {label} | {a} | "
+        + " | ".join(f"{step[i][3]} ({step[i][1]:.2f}×)" for step in steps)
+        + f" | {unit} |"
+        for i, (label, _, a, _, unit) in enumerate(rows)
+    )
+    every_table = (
+        f"| figure | at {small['count']} | "
+        + " | ".join(f"at {r['count']} (worse by)" for r in results[1:])
+        + " | unit |\n|---|---:|"
+        + "---:|" * len(steps)
+        + "---|\n"
+        + every
+    )
+    print(every_table, flush=True)
     print(
         f"-- bends first: {worst[0]} ({worst[1]:.2f}× worse from {small['count']} to "
         f"{large['count']} instansi)",
@@ -299,6 +399,11 @@ def main() -> None:
         + "; ".join(f"{label} {factor:.2f}×" for label, factor, *_ in ordered[1:4])
         + ". (“worse by” is the cost ratio, or the throughput ratio inverted.)"
     )
+    if len(results) > 2:
+        body += f"\n\nEvery size against {small['count']}:\n\n{every_table}"
+    if args.print_only:
+        print(body)
+        return
     write_section(
         "Growth",
         f"python benchmarks/growth.py --counts {args.counts} --seconds {args.seconds} "
