@@ -90,6 +90,8 @@ def readiness(*, recheck_unless_ok: bool = False) -> dict:
     if not _health_lock.acquire(blocking=cached is None):
         return cached
     try:
+        if cached is None and _health["body"] is not None:
+            return _health["body"]  # made by the thread this one waited for
         body = _run_checks()
         _health.update(body=body, at=time.monotonic())
         return body
