@@ -57,7 +57,7 @@ def demo_web(django_db_setup, tmp_path):
         stderr=open(tmp_path / "web.log", "w"),  # noqa: SIM115 - closed with the process
     )
     try:
-        wait_for_port(port, proc, seconds=30)
+        wait_for_port(port, proc, seconds=90)  # a busy machine boots it slowly
         yield port, database_url, name
     finally:
         proc.terminate()
