@@ -73,10 +73,15 @@ class TwoFactorView(View):
     def _render(self, request, *, error: str = "", field: str = "", status: int = 200):
         user = request.user
         confirmed = services.has_confirmed_device(user)
+        verified = user.is_verified() if hasattr(user, "is_verified") else False
         context = {
+            # a session that owes its second factor sees no admin menu: it may do nothing else
+            "base_template": "wagtailadmin/generic/base.html"
+            if verified or not services.must_use_two_factors(user)
+            else "access/two_factor_pending_base.html",
             "required": services.two_factor_required(user),
             "confirmed": confirmed,
-            "verified": user.is_verified() if hasattr(user, "is_verified") else False,
+            "verified": verified,
             "code_needed": services.enrolment_code_needed(user),
             "next": self._next(request) or "",
             "error": error,

@@ -142,7 +142,7 @@ def test_only_diskominfo_superusers_may_hand_out_codes():
     refused = humas.get("/admin/keamanan/2fa/kode-pendaftaran/")
     assert (refused.status_code, refused.get("Location")) in {(403, None), (302, "/admin/")}
     with schema_context(SUPER):
-        assert not TwoFactorEnrolmentCode.objects.exists()
+        assert not TwoFactorEnrolmentCode.objects.filter(issued_by="evaluator_nocode").exists()
 
 
 def test_users_without_the_duty_enrol_without_a_code():
