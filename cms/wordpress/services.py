@@ -1088,7 +1088,7 @@ class Importer:
         self._plan_categories()
         self._plan()
         self.to_index: dict[type, list[int]] = {}
-        with _indexing_paused():
+        with _indexing_paused(), _commits_without_waiting_for_disk():
             self._attachments()
             self.media_token = _sha(sorted((k, v.kind, v.pk) for k, v in self.media.items()))
             try:
@@ -1145,15 +1145,24 @@ def _index_pages(pks_by_model: dict[type, list[int]]) -> None:
                 backend.add_bulk(model, chunk)
 
 
-@contextmanager
 def _item_transaction():
-    """One item, one transaction. Its commit does not wait for the disk (PostgreSQL's
-    synchronous_commit off, for this transaction only): a crash may lose the last items
-    committed, and a re-run imports them again, as it would any item not yet imported."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    """One item, one transaction."""
+    return transaction.atomic()
+
+
+@contextmanager
+def _commits_without_waiting_for_disk():
+    """During the import, a commit does not wait for the disk (PostgreSQL's
+    synchronous_commit off, for this connection and until the import ends): a crash may lose
+    the last items committed, and a re-run imports them again, as it would any item not yet
+    imported. The import runs alone on its connection (worker or command)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
         yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
 
 
 @contextmanager
