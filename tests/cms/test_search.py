@@ -4,6 +4,7 @@ Entries are written after the instansi's transaction commits, as in production (
 the on-commit callbacks), so publish and unpublish are shown to move the index.
 """
 
+import io
 from datetime import date
 
 import pytest
@@ -230,3 +231,13 @@ def test_a_moved_page_is_found_at_its_new_address(commit, portal_client):
         child.move(parent, pos="last-child")
     html = portal_client.get("/cari/?q=sidang").content.decode()
     assert "/layanan-publik/sidang/" in html
+
+
+def test_portal_reindex_command_rebuilds_the_search_index(instansi):
+    from django.core.management import call_command
+
+    with schema_context("humas"):
+        make_news(title="Lomba layang-layang pantai")  # the on-commit update never runs here
+    PortalSearchEntry.objects.filter(instansi=instansi["humas"]).delete()
+    call_command("portal_reindex", "--slug", "humas", stdout=io.StringIO())
+    assert [e.title for e in portal_search(query="layang")] == ["Lomba layang-layang pantai"]
