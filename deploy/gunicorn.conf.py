@@ -23,7 +23,9 @@ keepalive = 5
 max_requests = 10000
 max_requests_jitter = 5000
 # The app is imported once in the master and the workers fork from it, sharing its memory
-# (Django, Wagtail, DRF, templates) copy-on-write: measured by benchmarks/memory.py. A worker
+# (Django, Wagtail, DRF, templates) copy-on-write. benchmarks/memory.py, PSS at rest after
+# warm-up: 4 sync workers 480 MiB loaded each, 260 MiB preloaded (0.54×); 2 gthread workers ×
+# 4 threads preloaded 192 MiB (0.40×), for a host short of memory (see threads above). A worker
 # recycled by max_requests forks from the same loaded master. Code changes need a restart of
 # the master (SIGHUP re-forks workers but does not re-import the app). GUNICORN_PRELOAD=0
 # loads the app in every worker as before.
@@ -31,6 +33,37 @@ preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "*")
+
+
+def when_ready(server):
+    """With the app preloaded, finish loading what every worker would otherwise load for itself
+    on its first requests (both URL confs with every view module, the translation catalogues,
+    the project's compiled templates), so it is in the shared pages too."""
+    if not server.cfg.preload_app:
+        return
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.urls import get_resolver
+    from django.utils import translation
+
+    for code, _ in settings.LANGUAGES:
+        with translation.override(code):
+            translation.gettext("Simpul")
+
+    for urlconf in (settings.ROOT_URLCONF, settings.PUBLIC_SCHEMA_URLCONF):
+        get_resolver(urlconf).reverse_dict  # noqa: B018 - populates the resolver
+    engine = engines["django"]
+    base = Path(settings.BASE_DIR)
+    for folder in base.glob("*/**/templates"):
+        if ".venv" in folder.parts or "node_modules" in folder.parts:
+            continue
+        for path in folder.rglob("*.html"):
+            try:
+                engine.get_template(str(path.relative_to(folder)))
+            except (TemplateDoesNotExist, TemplateSyntaxError):
+                continue
 
 
 def pre_fork(server, worker):
