@@ -16,6 +16,7 @@ Usage: python benchmarks/wordpress_import.py [--posts 2000] [--images 500] [--ba
 
 import argparse
 import io
+import os
 import random
 import re
 import shutil
@@ -203,6 +204,7 @@ def main() -> int:
 
     drop_tenants(PREFIX)
     target, other = ensure_tenants(PREFIX, 2, label="Impor WordPress")
+    load_before = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="wp-bench-"))
     try:
         with Timer() as build:
@@ -227,6 +229,10 @@ def main() -> int:
             print(f"re-run, nothing changed: {again.seconds:.1f} s — {rerun.counts}")
             assert rerun.counts["created"] == 0 and rerun.counts["updated"] == 0
 
+        load_after = os.getloadavg()[0]
+        print(
+            f"machine load (1-min average) before/after the import: {load_before:.1f} / {load_after:.1f}"
+        )
         per_publish = baseline_publish(other.schema_name, args.baseline)
         per_post = first.seconds / args.posts
         ratio = per_post / per_publish
@@ -243,6 +249,7 @@ def main() -> int:
             f"| import, {args.posts} posts + {args.images} images | {first.seconds:.1f} s | ≤ 120 s | {verdict_first} |",
             f"| re-run, nothing changed | {again.seconds:.1f} s | ≤ 20 s | {verdict_again} |",
             f"| per post vs. publishing one page (same run) | {per_post * 1000:.0f} ms vs {per_publish * 1000:.0f} ms | — | ratio {ratio:.2f}× |",
+            f"| machine load (1-min average) before / after | {load_before:.1f} / {load_after:.1f} | — | {os.cpu_count()} cores |",
         ]
         print("\n".join(rows))
         if args.write_results:
