@@ -110,7 +110,7 @@ def outbox_deliver(*, message_id: int) -> bool:
     claimed = (
         OutboxMessage.objects.filter(pk=message_id, sent_at__isnull=True)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + _lease(), attempts=F("attempts") + 1)
+        .update(claimed_until=now + _lease())
     )
     if not claimed:
         return False  # sent already, or another worker is sending it right now
@@ -126,12 +126,16 @@ def outbox_deliver(*, message_id: int) -> bool:
             )
     except Exception as exc:
         OutboxMessage.objects.filter(pk=message_id).update(
-            claimed_until=None, last_error=f"{exc.__class__.__name__}: {exc}"[:500]
+            claimed_until=None,
+            last_error=f"{exc.__class__.__name__}: {exc}"[:500],
+            attempts=F("attempts") + 1,
         )
         raise
     with transaction.atomic():
+        # `attempts` counts the tries that ended (sent or refused): a worker killed mid-send
+        # leaves only its expired claim behind.
         OutboxMessage.objects.filter(pk=message_id).update(
-            sent_at=timezone.now(), claimed_until=None, last_error=""
+            sent_at=timezone.now(), claimed_until=None, last_error="", attempts=F("attempts") + 1
         )
         hook = _delivered_hooks.get(message.kind)
         if hook is not None:

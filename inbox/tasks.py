@@ -9,7 +9,7 @@ from celery import shared_task
 @shared_task(bind=True, max_retries=5, default_retry_delay=30, ignore_result=True)
 def send_notification(self, notification_id: int) -> bool:
     """Deliver one outbox row; idempotent (a row already sent is skipped)."""
-    from .services.notifications import notice_retry_in, notification_deliver
+    from .services import notice_retry_in, notification_deliver
 
     try:
         sent = notification_deliver(notification_id=notification_id)

@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from core.errors import SimpulError
+from tenants.registry import selectors as registry_selectors
 
 from . import selectors, services
 from .blueprints import BLUEPRINTS
@@ -101,9 +102,7 @@ class SopEditView(AdminPage):
         return super().dispatch(request, *args, **kwargs)
 
     def _decrees(self):
-        from tenants.registry.models import SuratKeputusan
-
-        return SuratKeputusan.objects.order_by("-date", "-id")
+        return registry_selectors.decree_list().order_by("-date", "-id")
 
     def _context(self, sop: Sop, rows: list[dict], title: str, decree_id=None) -> dict:
         return {
@@ -265,9 +264,7 @@ class AssignmentDetailView(AdminPage):
     share_rows = 3
 
     def _accounts(self):
-        from tenants.registry.selectors import official_account_list_active
-
-        return list(official_account_list_active())
+        return list(registry_selectors.official_account_list_active())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

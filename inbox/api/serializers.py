@@ -1,10 +1,11 @@
 """Output shapes shared by the inbox API views (inputs are nested in each view)."""
 
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from ..models import Inquiry, InquiryEvent, Referral
+from ..services import official_account_label
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -17,8 +18,6 @@ class ErrorSerializer(serializers.Serializer):
 
 def paginated(serializer_class, name: str):
     """Schema of a LimitOffsetPagination page of `serializer_class` items."""
-    from drf_spectacular.utils import inline_serializer
-
     return inline_serializer(
         name=name,
         fields={
@@ -100,8 +99,6 @@ class OfficialAccountOutputSerializer(serializers.Serializer):
     decree_number = serializers.CharField(required=False)
 
     def get_label(self, entry) -> str:
-        from ..services import official_account_label
-
         return official_account_label(entry)
 
 

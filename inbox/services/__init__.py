@@ -30,7 +30,12 @@ from ._common import (
 )
 from .clock import referral_clock_candidates, referral_clock_tick, referral_filter_overdue
 from .feedback import feedback_recommendation_save
-from .notifications import notification_deliver, notification_recipients, notifications_sweep
+from .notifications import (
+    notice_retry_in,
+    notification_deliver,
+    notification_recipients,
+    notifications_sweep,
+)
 from .transitions import (
     inquiry_answer,
     inquiry_close,
@@ -58,6 +63,7 @@ __all__ = [
     "new_tracking_code",
     "normalize_topics",
     "normalize_tracking_code",
+    "notice_retry_in",
     "notification_deliver",
     "notification_recipients",
     "notifications_sweep",
