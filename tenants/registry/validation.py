@@ -6,7 +6,7 @@ from typing import IO
 
 from django.conf import settings
 
-from ..errors import SimpulError
+from core.errors import SimpulError
 
 NIP_RE = re.compile(r"^\d{18}$")
 # The signed SK scan; PDFs above this are refused (settings may lower or raise it).
