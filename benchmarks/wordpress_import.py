@@ -22,6 +22,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -215,11 +216,13 @@ def main() -> int:
         )
 
         with schema_context(target.schema_name):
+            cpu_before = time.process_time()
             with Timer() as first:
                 run = wordpress_import_file(
                     export_path=str(export), media_dir=str(uploads), fetch_remote=False
                 )
-            print(f"import: {first.seconds:.1f} s — {run.counts}")
+            cpu = time.process_time() - cpu_before
+            print(f"import: {first.seconds:.1f} s ({cpu:.1f} s CPU in this process) — {run.counts}")
             assert run.status == "selesai", run.error
             assert NewsPage.objects.live().count() >= args.posts
             with Timer() as again:
@@ -246,7 +249,7 @@ def main() -> int:
         rows = [
             "| measure | figure | target | verdict |",
             "|---|---|---|---|",
-            f"| import, {args.posts} posts + {args.images} images | {first.seconds:.1f} s | ≤ 120 s | {verdict_first} |",
+            f"| import, {args.posts} posts + {args.images} images | {first.seconds:.1f} s ({cpu:.0f} s CPU in the importing process) | ≤ 120 s | {verdict_first} |",
             f"| re-run, nothing changed | {again.seconds:.1f} s | ≤ 20 s | {verdict_again} |",
             f"| per post vs. publishing one page (same run) | {per_post * 1000:.0f} ms vs {per_publish * 1000:.0f} ms | — | ratio {ratio:.2f}× |",
             f"| machine load (1-min average) before / after | {load_before:.1f} / {load_after:.1f} | — | {os.cpu_count()} cores |",
