@@ -28,7 +28,12 @@ from tests.conftest import ROOT, browser_login, url_for
 _GLUE = (
     "the and of or to for with your you this that these those is are was were be been has have "
     "will can not all any from into by at on off its their there which when where what who "
-    "please other only more than here"
+    "please other only more than here "
+    # Lower-case UI words no Indonesian text uses (labels such as "Can add page").
+    "Can add change delete edit save search page pages image images document documents "
+    "settings workflow draft cancel submit password profile required preview publish "
+    "unpublish approve reject request changes history upload download created updated "
+    "comments comment task tasks items item results selected user users group groups"
 )
 _LABELS = (
     "Edit Delete Save Search Add Page Pages Image Images Document Documents Settings Reports "
@@ -66,7 +71,9 @@ ALLOWED = [
     r"\bCSV\b|\bXLSX\b|\bPDF\b|\bJSON\b",
     # The Sintang SOP's step names and outputs, quoted verbatim from the regency's SOP document
     # (sop/blueprints.py): the regulation's own words, not interface text.
-    r"\bDraft (Redaksional|Publikasi|Release)\b|\bPress Release\b|\(Release\)",
+    r"\bDraft (Redaksional|Publikasi|Release)\b|\bPress Release\b|\(Release\)|\bdi upload\b",
+    # Wagtail's page-types report names each type by its code label (app.model).
+    r"\b[a-z_]+\.[a-z_]+page\b",
     # Column headings Wagtail builds from field names without gettext (wagtail/sites/views.py)
     # and the names of Wagtail's own permissions, stored in English by its migrations and
     # shown from the database: only the instansi's superuser sees the sites and groups screens.

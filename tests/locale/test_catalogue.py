@@ -179,3 +179,11 @@ def test_copied_dashboard_template_differs_from_wagtails_only_where_documented()
         "{% component panel fallback_render_method=True %}",
     ):
         assert needle in original, f"Wagtail's home.html changed ({needle}): re-copy it"
+
+
+def test_groups_screen_names_permissions_in_indonesian(humas_admin):
+    body = humas_admin.get("/admin/groups/new/").content.decode()
+    for english in ("Can add", "Can change", "Can delete", "Publish any page", "Unlock any page"):
+        assert english not in body, english
+    assert "Dapat menambah surat keputusan (SK)" in body
+    assert "Terbitkan halaman mana pun" in body
