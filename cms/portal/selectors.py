@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import Count, F, QuerySet, TextField, Value
-from django.db.models.functions import Concat, TruncMonth
+from django.db.models.functions import Coalesce, Concat, TruncMonth
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -124,14 +124,31 @@ def search_query(text: str) -> SearchQuery | None:
 def _matching(
     search: SearchQuery, *, instansi_slug: str = "", kind: str = ""
 ) -> QuerySet[PortalSearchEntry]:
-    entries = PortalSearchEntry.objects.filter(
-        instansi__is_active=True, instansi__is_template=False, search_vector=search
-    )
+    # The served instansi as a list of ids, read first: joined or as a subquery, PostgreSQL
+    # ran the text index once per instansi (50 times for a phrase: 0.9-2.4 s against 0.65 s).
+    served = Instansi.objects.filter(is_active=True, is_template=False)
     if instansi_slug:
-        entries = entries.filter(instansi__schema_name=instansi_slug)
+        served = served.filter(schema_name=instansi_slug)
+    entries = PortalSearchEntry.objects.filter(
+        instansi_id__in=list(served.values_list("pk", flat=True)), search_vector=search
+    )
     if kind:
         entries = entries.filter(kind=kind)
     return entries
+
+
+def _newest_first(query: str):
+    """Newest first, in a form that lets PostgreSQL choose its plan well.
+
+    For a "phrase" the planner counts the pages holding all its words, not the far fewer that
+    hold them side by side, and walks the newest-first index expecting to stop early, reading
+    most of the table instead (1.6 s at 100,000 entries). Ordered by an expression that index
+    cannot serve, it finds the phrase through the text index and sorts the few matches
+    (0.5 s). Every entry has a date, so both orders agree.
+    """
+    if '"' in query:
+        return Coalesce(F("date"), Value(date.min)).desc()
+    return F("date").desc(nulls_last=True)
 
 
 def portal_search(
@@ -151,7 +168,7 @@ def portal_search(
         return PortalSearchEntry.objects.none()
     candidates = (
         _matching(search, instansi_slug=instansi_slug, kind=kind)
-        .order_by(F("date").desc(nulls_last=True), "-id")
+        .order_by(_newest_first(query), "-id")
         .values("pk")[:MAX_RANKED]
     )
     return (
