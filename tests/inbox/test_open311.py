@@ -55,6 +55,7 @@ def test_post_creates_inquiry_and_get_follows_it():
             "first_name": "Ani",
             "last_name": "Wijaya",
             "email": "ani@example.org",
+            "address_string": "Puskesmas Kota, Jl. Merdeka 1",
         },
     )
     assert r.status_code == 201
@@ -63,6 +64,7 @@ def test_post_creates_inquiry_and_get_follows_it():
     inquiry = Inquiry.objects.get(public_request_id=code)
     assert inquiry.instansi.schema_name == "dinkes" and inquiry.channel == "open311"
     assert inquiry.citizen_name == "Ani Wijaya" and inquiry.citizen_contact == "ani@example.org"
+    assert inquiry.channel_detail == "Puskesmas Kota, Jl. Merdeka 1"
 
     [row] = client.get(f"/open311/v2/requests/{code}.json").json()
     assert row["status"] == "open" and row["agency_responsible"] == "Dinas Kesehatan"
@@ -97,12 +99,14 @@ def test_post_creates_inquiry_and_get_follows_it():
 def test_dont_know_service_goes_to_diskominfo_and_json_body_works():
     r = tenant_client(None).post(
         "/open311/v2/requests.json",
-        {"service_code": "tidak-tahu.saran", "description": "Saran"},
+        {"service_code": "tidak-tahu.saran", "description": "Saran", "lat": -0.5, "long": 117.15},
         content_type="application/json",
     )
     assert r.status_code == 201
     code = r.json()[0]["service_request_id"]
-    assert Inquiry.objects.get(public_request_id=code).instansi.schema_name == "diskominfo"
+    inquiry = Inquiry.objects.get(public_request_id=code)
+    assert inquiry.instansi.schema_name == "diskominfo"
+    assert inquiry.channel_detail == "lat -0.5, long 117.15"
 
 
 @pytest.mark.parametrize(
@@ -111,13 +115,13 @@ def test_dont_know_service_goes_to_diskominfo_and_json_body_works():
         ({"description": "x"}, "service_code"),
         ({"service_code": "dinkes.keluhan", "description": "x"}, "service_code"),
         ({"service_code": "tidakada.saran", "description": "x"}, "service_code"),
-        ({"service_code": "dinkes.saran", "description": ""}, "wajib"),
+        ({"service_code": "dinkes.saran", "description": ""}, "Isi pesan wajib"),
         ({"service_code": "dinkes.saran", "description": "x" * 5001}, "5000"),
     ],
 )
 def test_bad_posts_use_the_open311_error_format(data, fragment):
     before = Inquiry.objects.count()
-    r = tenant_client(None).post("/open311/v2/requests.json", data)
+    r = tenant_client(None).post("/open311/v2/requests.json", {**data, "address_id": "A-1"})
     assert r.status_code == 400
     [error] = r.json()
     assert error["code"] == 400 and fragment in error["description"]
@@ -144,7 +148,7 @@ def test_post_is_limited_per_address_with_the_inquiry_rate(settings):
         },
     }
     client = tenant_client(None)
-    data = {"service_code": "dinkes.saran", "description": "Saran berulang"}
+    data = {"service_code": "dinkes.saran", "description": "Saran berulang", "address_id": "A-1"}
     assert client.post("/open311/v2/requests.json", data).status_code == 201
     assert client.post("/open311/v2/requests.json", data).status_code == 201
     r = client.post("/open311/v2/requests.json", data)

@@ -59,7 +59,11 @@ def test_the_sender_alone_gets_the_tracking_code_in_the_receipt():
     client = _client()
     created = client.post(
         "/open311/v2/requests.json",
-        {"service_code": "dinkes.saran", "description": "Tambah tempat sampah"},
+        {
+            "service_code": "dinkes.saran",
+            "description": "Tambah tempat sampah",
+            "address_string": "Taman Kota",
+        },
     )
     assert created.status_code == 201
     [receipt] = created.json()
