@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from core import policy
 from core.errors import SimpulError
 from tenants.registry import selectors as registry_selectors
 
@@ -26,7 +27,8 @@ from .models import Sop, SopStep
 
 
 def can_manage_sop(user) -> bool:
-    return bool(user.is_superuser or user.has_perm("sop.change_sop"))
+    # The SOP actions' own permission, through the one policy (admin, API and commands alike).
+    return policy.allows(user, services.sop_update.permission)
 
 
 def _require_manager(request) -> None:

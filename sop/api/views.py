@@ -14,6 +14,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import policy
 from core.errors import NotFound, SimpulError
 from core.policy import IsInstansiCaller
 
@@ -46,8 +47,8 @@ class IsSopManager(IsInstansiUser):
     message = "Hanya pengelola SOP yang dapat mengubah SOP."
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and (
-            request.user.is_superuser or request.user.has_perm("sop.change_sop")
+        return super().has_permission(request, view) and policy.allows(
+            request.user, services.sop_update.permission
         )
 
 
