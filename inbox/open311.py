@@ -397,7 +397,7 @@ def requests_collection(request):
     codes = _split(params.get("service_code"))
     if len(codes) > MAX_SERVICE_CODES:
         raise SimpulError(f"service_code paling banyak {MAX_SERVICE_CODES} kode.")
-    services = _parse_service_codes(codes)
+    wanted = _parse_service_codes(codes)
     statuses = set(_split(params.get("status")))
     if not statuses <= set(STATUSES):
         raise SimpulError("status harus open, closed, atau keduanya dipisah koma.")
@@ -409,7 +409,7 @@ def requests_collection(request):
         if start is None and end is None:
             start = timezone.now() - timedelta(days=DEFAULT_WINDOW_DAYS)
         rows = _request_list(
-            services=services,
+            services=wanted,
             status_open=("open" in statuses) if len(statuses) == 1 else None,
             start=start,
             end=end,
