@@ -19,7 +19,8 @@ the citizen's own text (`description`), contact and location are never returned,
 `status_notes` is the reply the instansi wrote for the public, `expected_datetime` comes from
 the referral clock, and `agency_responsible` names the instansi that clock runs for (the
 receiving instansi when no referral is pending). `status` and `service_code` take
-comma-separated lists; `service_request_id` (a list too) overrides the other filters.
+comma-separated lists; `service_request_id` (a list too) overrides the other filters; without
+dates the listing covers the last 90 days, and a start_date–end_date range spans at most 90.
 
 A POST must say where the matter is, as the specification requires: `lat` and `long`
 together, `address_string`, or `address_id` (kept with the inquiry as its channel detail for
@@ -403,6 +404,8 @@ def requests_collection(request):
         raise SimpulError("status harus open, closed, atau keduanya dipisah koma.")
     start = _parse_when(params.get("start_date"), "start_date")
     end = _parse_when(params.get("end_date"), "end_date")
+    if start and end and end - start > timedelta(days=DEFAULT_WINDOW_DAYS):
+        raise SimpulError(f"start_date sampai end_date paling lama {DEFAULT_WINDOW_DAYS} hari.")
     if ids:  # GeoReport: the ids override every other filter
         rows = selectors.inquiry_public_list(public_ids=ids, limit=LIST_LIMIT)
     else:

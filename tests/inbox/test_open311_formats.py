@@ -5,7 +5,8 @@ real client (the `georeport` package) driving the endpoint in both formats."""
 
 import io
 import xml.etree.ElementTree as ET
-from urllib.parse import urlsplit
+from datetime import timedelta
+from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
@@ -274,6 +275,16 @@ def test_status_and_service_code_take_lists():
     path = "/open311/v2/requests.{fmt}?service_code=dinkes.saran,dinkes.keluhan"
     root, data, _ = _both(client, "get", path)
     _assert_error(root, data, 400, "dinkes.keluhan")
+    # A date range spans at most 90 days (GeoReport v2).
+    day = open_one.created_at
+    window = f"start_date={(day - timedelta(days=1)).isoformat()}&end_date="
+    listed = ids(quote(window + (day + timedelta(days=1)).isoformat(), safe="=&"))
+    assert open_one.public_request_id in listed
+    path = "/open311/v2/requests.{fmt}?" + quote(
+        window + (day + timedelta(days=90)).isoformat(), safe="=&"
+    )
+    root, data, _ = _both(client, "get", path)
+    _assert_error(root, data, 400, "90 hari")
     # service_request_id overrides every other filter (GeoReport v2).
     listed = ids(f"service_request_id={other.public_request_id}&service_code=dinkes.saran")
     assert listed == {other.public_request_id}
