@@ -117,10 +117,15 @@ def document_search_entry(document) -> SearchEntry:
 
 
 def _public_live_pages():
+    """Live pages a visitor can reach: none under a view restriction, and none below a page
+    that is not live (Wagtail keeps such a page live, but its address is a 404)."""
     pages = Page.objects.live().filter(depth__gt=1)
     if PageViewRestriction.objects.exists():
         pages = pages.public()
-    return pages
+    hidden = Q()
+    for path, depth in Page.objects.not_live().filter(numchild__gt=0).values_list("path", "depth"):
+        hidden |= Q(path__startswith=path, depth__gt=depth)
+    return pages.exclude(hidden) if hidden else pages
 
 
 def search_sync_pages(*, schema_name: str, page_id: int) -> None:

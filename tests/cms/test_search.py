@@ -241,3 +241,21 @@ def test_portal_reindex_command_rebuilds_the_search_index(instansi):
     PortalSearchEntry.objects.filter(instansi=instansi["humas"]).delete()
     call_command("portal_reindex", "--slug", "humas", stdout=io.StringIO())
     assert [e.title for e in portal_search(query="layang")] == ["Lomba layang-layang pantai"]
+
+
+def test_pages_below_an_unpublished_page_leave_the_index(commit, portal_client):
+    search_reconcile(schema_name="humas")  # the provisioned pages, made without publishing
+    with commit("humas"):
+        parent = _standard_page("Informasi publik", "Daftar informasi.", slug="info-publik")
+        _standard_page("Daftar informasi berkala", "Laporan berkala.", slug="berkala")
+        child = StandardPage.objects.get(slug="berkala")
+        child.move(parent, pos="last-child")
+    assert "berkala" in portal_client.get("/cari/?q=berkala").content.decode()
+    with commit("humas"):
+        parent.refresh_from_db()
+        parent.unpublish()
+    assert "Tidak ada hasil" in portal_client.get("/cari/?q=berkala").content.decode()
+    assert search_reconcile(schema_name="humas") == {"upserted": 0, "removed": 0}
+    with commit("humas"):
+        parent.save_revision().publish()
+    assert "/info-publik/berkala/" in portal_client.get("/cari/?q=berkala").content.decode()
