@@ -40,10 +40,11 @@ def test_a_reminder_whose_mail_failed_arrives_once_when_the_server_is_back(insta
     assert all("SMTPServerDisconnected" in m.last_error for m in pending)
 
     settings.EMAIL_BACKEND = LOCMEM
-    assert sweep_outbox.run(older_than_seconds=0) == sent
+    sweep_outbox.run(older_than_seconds=0)  # the one periodic sweeper of every app's mail
+    assert not pending.all().exists()  # a fresh query (`pending` holds its first result)
     assert len(_reminders_to("admin@humas.localhost")) == 1
     # Neither a second sweep nor a second run of the daily task sends it again.
-    assert sweep_outbox.run(older_than_seconds=0) == 0
+    sweep_outbox.run(older_than_seconds=0)
     assert tasks.send_deadline_reminders(today) == 0
     assert len(_reminders_to("admin@humas.localhost")) == 1
 
@@ -58,7 +59,7 @@ def test_one_message_per_key_and_one_delivery(db):
     assert first is not None and again is None
     assert outbox_deliver(message_id=first.pk) is True
     assert outbox_deliver(message_id=first.pk) is False
-    assert outbox_sweep(older_than_seconds=0) == 0
+    assert outbox_sweep(older_than_seconds=0, kind="uji") == 0
     assert [m.subject for m in mail.outbox if m.subject == "Halo"] == ["Halo"]
 
 
@@ -75,5 +76,30 @@ def test_a_message_claimed_by_a_worker_is_not_sent_by_another(db):
     OutboxMessage.objects.filter(pk=message.pk).update(
         claimed_until=timezone.now() - dt.timedelta(seconds=1)
     )
-    assert outbox_sweep(older_than_seconds=0) == 1
+    assert outbox_sweep(older_than_seconds=0, kind="uji") == 1
     assert [m.subject for m in mail.outbox if m.subject == "Klaim"] == ["Klaim"]
+
+
+def test_no_mail_is_sent_inside_a_transaction_or_under_a_row_lock(instansi, settings):
+    """A hung mail server (up to EMAIL_TIMEOUT) must not hold a notice's row lock."""
+    from django.db import connection
+
+    from inbox import services as inbox
+    from inbox.models import Notification
+    from tests.core.backends import LockSpyBackend
+
+    inquiry = inbox.inquiry_create(
+        actor=None,
+        instansi=instansi["humas"],
+        kind="pertanyaan",
+        channel="situs",
+        body="Apakah kantor buka pada hari Sabtu?",
+    )
+    notice = Notification.objects.get(inquiry=inquiry)
+    settings.EMAIL_BACKEND = "tests.core.backends.LockSpyBackend"
+    LockSpyBackend.depths = []
+    outside = len(connection.atomic_blocks)  # the test's own transaction only
+    assert inbox.notification_deliver(notification_id=notice.pk) is True
+    assert LockSpyBackend.depths == [outside]
+    notice.refresh_from_db()
+    assert notice.sent_at is not None and notice.attempts == 1
