@@ -32,6 +32,7 @@ SELECTORS: dict[str, Callable[..., Any] | None] = {
     "news_counts": portal_selectors.news_counts,
     "inquiry_stats": inbox_selectors.inquiry_stats,
     "feedback_summary": inbox_selectors.feedback_summary,
+    "inquiry_feedback_figures": inbox_selectors.inquiry_feedback_figures,
     "sop_stats": sop_selectors.sop_stats,
 }
 
@@ -105,4 +106,8 @@ def feedback_summary(instansi: Instansi, *, year: int) -> dict | None:
         {key: rec.get(key) for key in (*RECOMMENDATION_KEYS, "recorded_by_name")}
         for rec in summary.get("recommendations") or []
     ]
+    # The citizens' word on the answers: average rating (1–5) and the share reopened.
+    figures = _call("inquiry_feedback_figures", None, instansi=instansi, start=start, end=end)
+    for key in ("rating_average", "reopen_rate"):
+        data[key] = figures.get(key) if figures else None
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))

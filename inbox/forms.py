@@ -205,3 +205,47 @@ class RecordForm(InquiryPublicForm):
         self.fields["official_account"].choices = [("", "— bukan akun resmi —")] + [
             (str(a.account_id), official_account_label(a)) for a in accounts
         ]
+
+
+RATING_MESSAGE = "Pilih nilai 1 sampai 5."
+
+
+class RateForm(forms.Form):
+    """The citizen rates the answer on the tracking page (once)."""
+
+    rating = forms.TypedChoiceField(
+        label="Nilai jawaban (1 = sangat buruk, 5 = sangat baik)",
+        choices=[(str(n), str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": RATING_MESSAGE, "invalid_choice": RATING_MESSAGE},
+    )
+    comment = forms.CharField(
+        label="Komentar (boleh dikosongkan)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Komentar paling banyak 1000 karakter."},
+    )
+    prefix = "nilai"
+
+
+class FollowUpForm(forms.Form):
+    """The citizen's one follow-up question on the answer; it reopens the inquiry."""
+
+    question = forms.CharField(
+        label="Pertanyaan lanjutan",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Pertanyaan lanjutan wajib diisi.",
+            "max_length": "Pertanyaan lanjutan paling banyak 2000 karakter.",
+        },
+    )
+    prefix = "lanjutan"
+
+    def clean_question(self):
+        question = self.cleaned_data["question"].strip()
+        if not question:
+            raise forms.ValidationError("Pertanyaan lanjutan wajib diisi.")
+        return question

@@ -110,6 +110,13 @@ class Inquiry(models.Model):
     updated_at = models.DateTimeField("diperbarui", default=timezone.now)
     answered_at = models.DateTimeField("dijawab", null=True, blank=True)
     closed_at = models.DateTimeField("ditutup", null=True, blank=True)
+    # The citizen's word on the answer (once) and their one follow-up question, both given on
+    # the tracking page with the tracking code; a follow-up reopens the inquiry.
+    rating = models.PositiveSmallIntegerField("nilai dari warga", null=True, blank=True)
+    rating_comment = models.TextField("komentar penilaian", max_length=TEXT_MAX_LENGTH, blank=True)
+    rated_at = models.DateTimeField("dinilai", null=True, blank=True)
+    follow_up = models.TextField("pertanyaan lanjutan", max_length=TEXT_MAX_LENGTH, blank=True)
+    follow_up_at = models.DateTimeField("pertanyaan lanjutan diajukan", null=True, blank=True)
 
     class Meta:
         verbose_name = "pesan masuk"
@@ -126,6 +133,10 @@ class Inquiry(models.Model):
                 condition=models.Q(channel="akun_resmi")
                 | models.Q(official_account_ref__isnull=True),
                 name="inbox_inquiry_account_only_akun_resmi",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="inbox_inquiry_rating_1_to_5",
             ),
         ]
 
@@ -221,6 +232,8 @@ class InquiryEvent(models.Model):
         TOPICS = "topik", "Topik diubah"
         REMINDER = "pengingat", "Pengingat tenggat"
         OVERDUE = "terlambat", "Melewati tenggat"
+        RATED = "dinilai", "Jawaban dinilai warga"
+        FOLLOW_UP = "lanjutan", "Pertanyaan lanjutan warga"
 
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="events")
     referral = models.ForeignKey(
@@ -266,6 +279,7 @@ class Notification(models.Model):
         REMINDER = "pengingat", "Pengingat tenggat rujukan"
         OVERDUE = "terlambat", "Rujukan melewati tenggat"
         ESCALATION = "eskalasi", "Eskalasi ke Diskominfo"
+        FOLLOW_UP = "lanjutan", "Pertanyaan lanjutan warga"
 
     key = models.CharField(max_length=120, unique=True)
     kind = models.CharField("jenis", max_length=20, choices=Kind.choices)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("lacak/", public_views.track, name="inbox-track"),
     path("kinerja/", public_views.performance, name="inbox-performance"),
     path("lacak/<str:code>/", public_views.track_detail, name="inbox-track-detail"),
+    path("lacak/<str:code>/nilai/", public_views.track_rate, name="inbox-track-rate"),
+    path("lacak/<str:code>/lanjutan/", public_views.track_follow_up, name="inbox-track-follow-up"),
     *_open311("services", open311.services, "open311-services"),
     *_open311("services/<str:service_code>", open311.service_definition, "open311-service"),
     *_open311("requests", open311.requests_collection, "open311-requests"),

@@ -6,13 +6,20 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tenants.errors import SimpulError
 from tenants.selectors import instansi_get
 
 from . import selectors, services
-from .forms import DONT_KNOW, InquiryPublicForm, PortalInquiryForm, TrackForm
+from .forms import (
+    DONT_KNOW,
+    FollowUpForm,
+    InquiryPublicForm,
+    PortalInquiryForm,
+    RateForm,
+    TrackForm,
+)
 from .models import Inquiry
 from .performance import MIN_BASE, MIN_COUNT, service_performance
 from .ratelimit import limit_reached
@@ -101,25 +108,87 @@ def track(request):
     return render(request, "inbox/track.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@never_cache
-def track_detail(request, code: str):
-    """Status, public timeline and the public reply of one inquiry; nothing personal."""
-    inquiry = selectors.inquiry_track(code=code)
-    if inquiry is None:
-        form = TrackForm(initial={"code": code})
-        return render(
-            request,
-            "inbox/track.html",
-            {"form": form, "not_found": True},
-            status=404,
-        )
+def _not_found(request, code: str):
+    form = TrackForm(initial={"code": code})
+    return render(request, "inbox/track.html", {"form": form, "not_found": True}, status=404)
+
+
+def _track_page(request, inquiry: Inquiry, *, rate_form=None, follow_up_form=None, status=200):
+    state = selectors.inquiry_public_state(inquiry)
     context = {
         "inquiry": inquiry,
         "is_new": request.GET.get("baru") == "1",
-        "expected_at": selectors.inquiry_expected_at(inquiry),
+        "state": state,
         "events": inquiry.public_events,
+        "rate_form": rate_form or (RateForm() if state["can_rate"] else None),
+        "follow_up_form": follow_up_form or (FollowUpForm() if state["can_follow_up"] else None),
     }
-    return render(request, "inbox/track_detail.html", context)
+    return render(request, "inbox/track_detail.html", context, status=status)
+
+
+@never_cache
+def track_detail(request, code: str):
+    """Where the inquiry is, who holds it, what comes next, every answer; nothing personal."""
+    inquiry = selectors.inquiry_track(code=code)
+    if inquiry is None:
+        return _not_found(request, code)
+    return _track_page(request, inquiry)
+
+
+def _citizen_action(request, code: str, form_class, run, done: str):
+    """One citizen action on the tracking page: validate, rate-limit, run, or show why not."""
+    inquiry = selectors.inquiry_track(code=code)
+    if inquiry is None:
+        return _not_found(request, code)
+    form = form_class(request.POST)
+    if form.is_valid():
+        if limit_reached(request, scope="tracking"):
+            form.add_error(None, RATE_LIMIT_MESSAGE)
+        else:
+            try:
+                run(inquiry.tracking_code, form.cleaned_data)
+            except SimpulError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, done)
+                url = reverse("inbox-track-detail", kwargs={"code": inquiry.tracking_code})
+                return HttpResponseRedirect(url)
+        inquiry = selectors.inquiry_track(code=code)
+    key = "rate_form" if form_class is RateForm else "follow_up_form"
+    return _track_page(request, inquiry, status=400, **{key: form})
+
+
+@never_cache
+@require_POST
+def track_rate(request, code: str):
+    """The citizen rates the answer (1–5, once, optional comment)."""
+    return _citizen_action(
+        request,
+        code,
+        RateForm,
+        lambda tracking_code, data: services.inquiry_rate(
+            actor=None,
+            tracking_code=tracking_code,
+            rating=data["rating"],
+            comment=data["comment"],
+        ),
+        "Terima kasih atas penilaian Anda.",
+    )
+
+
+@never_cache
+@require_POST
+def track_follow_up(request, code: str):
+    """The citizen asks one follow-up question; the inquiry is reopened."""
+    return _citizen_action(
+        request,
+        code,
+        FollowUpForm,
+        lambda tracking_code, data: services.inquiry_follow_up(
+            actor=None, tracking_code=tracking_code, question=data["question"]
+        ),
+        "Pertanyaan lanjutan Anda telah kami terima dan diteruskan kepada petugas.",
+    )
 
 
 @require_GET

@@ -26,8 +26,13 @@ def client_ip(request) -> str:
     return BaseThrottle().get_ident(request) or "unknown"
 
 
+# Scopes counted at the public forms' rate: the inquiry form, and the tracking page's rating
+# and follow-up forms (a budget of their own, so rating an answer never uses up asking).
+FORM_SCOPES = ("form", "tracking")
+
+
 def _rate(scope: str) -> tuple[int, int]:
-    if scope == "form":
+    if scope in FORM_SCOPES:
         return getattr(settings, "SIMPUL_INQUIRY_FORM_LIMIT_PER_HOUR", 10), 3600
     rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})
     rate = rates.get(THROTTLE_RATE_OF_SCOPE[scope]) or "20/hour"

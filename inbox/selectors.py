@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import Avg, Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from tenants.models import AccountDirectoryEntry, Instansi
 from tenants.registry.selectors import directory_list_for_instansi
 
 from .models import FeedbackRecommendation, Inquiry, InquiryEvent, Notification, Referral
-from .services import normalize_tracking_code
+from .services import normalize_tracking_code, referral_sla
 
 PUBLIC_ACTIONS = (
     InquiryEvent.Action.RECEIVED,
@@ -27,6 +27,24 @@ PUBLIC_ACTIONS = (
     InquiryEvent.Action.ANSWERED,
     InquiryEvent.Action.REPLIED,
     InquiryEvent.Action.CLOSED,
+    InquiryEvent.Action.FOLLOW_UP,
+)
+# Where the citizen's inquiry stands, in plain words for the tracking page.
+PLAIN_STATUS = {
+    Inquiry.Status.RECEIVED: "Sedang ditelaah",
+    Inquiry.Status.REFERRED: "Diteruskan ke instansi yang berwenang",
+    Inquiry.Status.ANSWERED: "Sudah dijawab",
+    Inquiry.Status.RELATED_ANSWERED: "Sudah dijawab",
+    Inquiry.Status.REPLIED: "Sudah dijawab",
+    Inquiry.Status.CLOSED: "Selesai",
+}
+ANSWERED_STATES = frozenset(
+    {
+        Inquiry.Status.ANSWERED,
+        Inquiry.Status.RELATED_ANSWERED,
+        Inquiry.Status.REPLIED,
+        Inquiry.Status.CLOSED,
+    }
 )
 
 
@@ -166,7 +184,7 @@ def inquiry_track(*, code: str) -> Inquiry | None:
             Prefetch(
                 "events",
                 queryset=InquiryEvent.objects.filter(action__in=PUBLIC_ACTIONS)
-                .select_related("instansi")
+                .select_related("instansi", "referral__to_instansi")
                 .order_by("created_at", "id"),
                 to_attr="public_events",
             ),
@@ -198,6 +216,78 @@ def inquiry_expected_at(inquiry: Inquiry) -> datetime | None:
     """When an answer is expected: the latest pending referral's deadline (Open311)."""
     referral = inquiry_clock_referral(inquiry)
     return referral.due_at if referral else None
+
+
+def inquiry_public_state(inquiry: Inquiry, *, now: datetime | None = None) -> dict:
+    """What the tracking page tells the citizen: where the inquiry is, who holds it, what
+    happens next and by when, and every answer that can be read (a related instansi's answer
+    at once, before the receiving instansi relays it). Reads the inquiry's prefetched
+    referrals (`inquiry_track`); nothing personal."""
+    now = now or timezone.now()
+    referrals = list(inquiry.referrals.all())
+    pending = [r for r in referrals if r.is_pending]
+    answered = [r for r in referrals if r.status == Referral.Status.ANSWERED]
+    receiving = inquiry.instansi.name
+    due_at = None
+    if pending:
+        names = ", ".join(dict.fromkeys(r.to_instansi.name for r in pending))
+        due_at = max(r.due_at for r in pending)
+        explanation = (
+            f"{receiving} meneruskan pesan Anda kepada {names}, instansi yang berwenang "
+            f"menjawabnya. {receiving} tetap memantau pesan Anda."
+        )
+        next_step = (
+            f"{names} wajib menjawab dalam {int(referral_sla().total_seconds() // 3600)} jam"
+        )
+    elif inquiry.status == Inquiry.Status.RECEIVED:
+        # No clock runs on a received inquiry; the regulation's 24 hours are the aim shown.
+        due_at = (inquiry.follow_up_at or inquiry.created_at) + referral_sla()
+        explanation = f"Pesan Anda sudah diterima {receiving} dan sedang ditelaah petugas."
+        next_step = (
+            f"Petugas {receiving} menjawab langsung, atau meneruskannya ke instansi yang "
+            "berwenang bila bukan kewenangannya"
+        )
+    elif inquiry.status == Inquiry.Status.CLOSED:
+        explanation = f"Pesan Anda sudah dijawab dan ditutup oleh {receiving}."
+        next_step = ""
+    else:
+        by = ", ".join(dict.fromkeys(r.to_instansi.name for r in answered)) or receiving
+        explanation = f"Pesan Anda sudah dijawab oleh {by}. Jawabannya ada di bawah."
+        next_step = (
+            f"{receiving} dapat menambahkan balasan"
+            if inquiry.status == Inquiry.Status.RELATED_ANSWERED
+            else ""
+        )
+    answers = [
+        {"by": r.to_instansi.name, "text": r.answer, "at": r.answered_at, "related": True}
+        for r in sorted(answered, key=lambda r: (r.answered_at, r.pk))
+    ]
+    if inquiry.public_reply:
+        answers.append(
+            {
+                "by": receiving,
+                "text": inquiry.public_reply,
+                "at": inquiry.answered_at,
+                "related": False,
+            }
+        )
+    answered_now = inquiry.status in ANSWERED_STATES
+    return {
+        "status_text": PLAIN_STATUS.get(inquiry.status, inquiry.get_status_display()),
+        "explanation": explanation,
+        "receiving": receiving,
+        "related": list(
+            dict.fromkeys(
+                r.to_instansi.name for r in referrals if r.status != Referral.Status.DECLINED
+            )
+        ),
+        "next_step": next_step,
+        "due_at": due_at,
+        "overdue": due_at is not None and due_at <= now,
+        "answers": answers,
+        "can_rate": answered_now and inquiry.rated_at is None,
+        "can_follow_up": answered_now and inquiry.follow_up_at is None,
+    }
 
 
 def inquiry_public_list(
@@ -392,6 +482,36 @@ def feedback_summary(*, instansi: Instansi, start: date, end: date) -> dict:
         "trend": (total - previous) / previous if previous else None,
         "notable": notable,
         "recommendations": recommendations,
+    }
+
+
+def inquiry_feedback_figures(
+    *, instansi: Instansi, start: date | datetime, end: date | datetime
+) -> dict:
+    """The citizens' word on the answers of one instansi for inquiries received in [start, end):
+    the average rating (1–5) and the reopen rate, the share of answered inquiries on which the
+    citizen asked a follow-up question (None when nothing was rated or answered)."""
+    qs = Inquiry.objects.filter(
+        instansi=instansi, created_at__gte=_as_datetime(start), created_at__lt=_as_datetime(end)
+    )
+    row = qs.aggregate(
+        rating_average=Avg("rating"),
+        rated=Count("id", filter=Q(rating__isnull=False)),
+        answered=Count(
+            "id",
+            filter=Q(answered_at__isnull=False)
+            | Q(status__in=ANSWERED_STATES)
+            | Q(follow_up_at__isnull=False),
+        ),
+        reopened=Count("id", filter=Q(follow_up_at__isnull=False)),
+    )
+    average = row["rating_average"]
+    return {
+        "rating_average": round(float(average), 2) if average is not None else None,
+        "rating_count": row["rated"],
+        "answered": row["answered"],
+        "reopened": row["reopened"],
+        "reopen_rate": round(row["reopened"] / row["answered"], 4) if row["answered"] else None,
     }
 
 

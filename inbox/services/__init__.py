@@ -5,12 +5,18 @@ Lampiran B (KoBar Pasal 9f–g) as transitions of `Inquiry.status`:
     diterima ──answer──▶ dijawab ──close──▶ ditutup
     diterima ──refer──▶ dirujuk ──(every referral answered or declined)──▶ dijawab_terkait
     dijawab_terkait ──reply──▶ dibalas ──close──▶ ditutup
+    dijawab | dijawab_terkait | dibalas | ditutup ──follow_up (citizen, once)──▶
+        dirujuk (a new referral to the related instansi that answered, fresh deadline)
+        or diterima (the receiving instansi answered itself)
 
 A referral declined ("bukan kewenangan kami") returns the inquiry to the sender: when no
 referral is left pending and none was answered, the inquiry is `diterima` again, so the petugas
 answers it or refers it elsewhere. Every transition is a kernel action (one durable
 transaction) that appends an `InquiryEvent`, an audit row, and queues its notifications after
 commit (the inquiry is committed before anything is sent).
+
+The citizen (with the tracking code) rates an answer once and asks one follow-up question
+(`citizen`); the citizen who left an e-mail address is mailed when an answer can be read.
 
 One module per seam: `transitions` (the table above), `clock` (the 24-hour referral clock),
 `feedback` (the pejabat's recommendations) and `notifications`; `_common` holds the table
@@ -28,6 +34,7 @@ from ._common import (
     referral_sla,
     super_instansi,
 )
+from .citizen import citizen_email, inquiry_follow_up, inquiry_rate, tracking_url
 from .clock import referral_clock_candidates, referral_clock_tick, referral_filter_overdue
 from .feedback import feedback_recommendation_save
 from .notifications import (
@@ -53,10 +60,13 @@ __all__ = [
     "PETUGAS_GROUPS",
     "TRANSITIONS",
     "actor_display_name",
+    "citizen_email",
     "feedback_recommendation_save",
     "inquiry_answer",
     "inquiry_close",
     "inquiry_create",
+    "inquiry_follow_up",
+    "inquiry_rate",
     "inquiry_refer",
     "inquiry_reply",
     "inquiry_set_topics",
@@ -75,4 +85,5 @@ __all__ = [
     "referral_filter_overdue",
     "referral_sla",
     "super_instansi",
+    "tracking_url",
 ]

@@ -36,6 +36,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "referral_decline": frozenset({S.REFERRED}),
     "reply": frozenset({S.RELATED_ANSWERED}),
     "close": frozenset({S.ANSWERED, S.REPLIED}),
+    # The citizen, on the tracking page, once an answer is there to read.
+    "rate": frozenset({S.ANSWERED, S.RELATED_ANSWERED, S.REPLIED, S.CLOSED}),
+    "follow_up": frozenset({S.ANSWERED, S.RELATED_ANSWERED, S.REPLIED, S.CLOSED}),
 }
 ACTION_LABELS = {
     "answer": "menjawab langsung",
@@ -44,6 +47,8 @@ ACTION_LABELS = {
     "referral_decline": "menolak rujukan",
     "reply": "membalas ke masyarakat",
     "close": "menutup",
+    "rate": "menilai jawaban",
+    "follow_up": "mengajukan pertanyaan lanjutan",
 }
 # Letters and digits that cannot be misread (no 0/O, 1/I/L): 31^12 ≈ 2^59 codes.
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -42,6 +42,7 @@ from ._common import (
     referral_sla,
     super_instansi,
 )
+from .citizen import _tell_citizen_answer_ready
 
 
 @action("inquiry.create", "Pesan masyarakat diterima")
@@ -156,6 +157,7 @@ def inquiry_answer(*, actor: Any, instansi: Instansi, inquiry_id: int, answer: s
     now = timezone.now()
     _save_status(inquiry, S.ANSWERED, now, public_reply=answer, answered_at=now)
     _event(inquiry=inquiry, instansi=instansi, action=A.ANSWERED, actor=actor, text=answer, at=now)
+    _tell_citizen_answer_ready(inquiry)
     audit_record(
         actor=actor,
         action="inquiry.answer",
@@ -302,6 +304,8 @@ def referral_answer(
         text=answer,
         at=now,
     )
+    # The tracking page shows a related instansi's answer at once: the citizen may read it now.
+    _tell_citizen_answer_ready(inquiry)
     audit_record(
         actor=actor,
         action="referral.answer",
@@ -407,6 +411,7 @@ def inquiry_reply(*, actor: Any, instansi: Instansi, inquiry_id: int, reply: str
     now = timezone.now()
     _save_status(inquiry, S.REPLIED, now, public_reply=reply, answered_at=now)
     _event(inquiry=inquiry, instansi=instansi, action=A.REPLIED, actor=actor, text=reply, at=now)
+    _tell_citizen_answer_ready(inquiry)
     audit_record(
         actor=actor,
         action="inquiry.reply",
