@@ -28,6 +28,8 @@ PUBLIC_BY_DESIGN: dict[tuple[str, str], str] = {
     (PUBLIC_URLCONF, "inbox-portal-form"): "citizens file inquiries on the portal",
     (PUBLIC_URLCONF, "inbox-track"): "tracking form",
     (PUBLIC_URLCONF, "inbox-track-detail"): "tracking by an unguessable code; no personal data",
+    (PUBLIC_URLCONF, "inbox-track-rate"): "the code's holder rates its answer once (POST only)",
+    (PUBLIC_URLCONF, "inbox-track-follow-up"): "the code's holder asks one follow-up (POST only)",
     (PUBLIC_URLCONF, "open311-discovery"): "Open311 discovery document",
     (PUBLIC_URLCONF, "open311-services"): "Open311: the inquiry kinds per instansi",
     (PUBLIC_URLCONF, "open311-service"): "Open311: one service definition",
@@ -64,6 +66,8 @@ PUBLIC_BY_DESIGN: dict[tuple[str, str], str] = {
     ): "the instansi's official accounts (public by Pasal 10)",
     (TENANT_URLCONF, "inbox-track"): "tracking form",
     (TENANT_URLCONF, "inbox-track-detail"): "tracking by an unguessable code; no personal data",
+    (TENANT_URLCONF, "inbox-track-rate"): "the code's holder rates its answer once (POST only)",
+    (TENANT_URLCONF, "inbox-track-follow-up"): "the code's holder asks one follow-up (POST only)",
     (
         TENANT_URLCONF,
         "inbox-performance",
