@@ -101,3 +101,14 @@ def test_staff_without_the_permission_cannot_import(db):
     client = login_client("dinkes", "penulis", "sandi-penulis-12345")
     assert client.get("/admin/wordpress/").status_code in (302, 403)
     assert "Impor WordPress" not in client.get("/admin/pages/").content.decode()
+
+
+def test_a_running_import_shows_its_progress_and_refreshes(db):
+    with schema_context("dinkes"):
+        run = WordPressImportRun.objects.create(
+            source_name="dinkes.xml", status="berjalan", total=200, processed=50
+        )
+    page = login_client("dinkes").get(f"/admin/wordpress/{run.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in page
+    assert "50 dari 200 butir" in page and 'value="25"' in page
+    assert "Peta alamat lama" not in page  # the report comes when the job is done
