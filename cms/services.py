@@ -75,7 +75,9 @@ def page_changed(*, schema_name: str, page_id: int | None = None) -> None:
         if instansi is None:
             return
         page = NewsPage.objects.filter(pk=page_id).select_related("image").first()
-        if page is not None and page.live and page.first_published_at:
+        # a page under a view restriction is not public: never copied to the portal
+        public = page is not None and page.live and not page.get_view_restrictions().exists()
+        if public and page.first_published_at:
             portal_news_upsert(instansi=instansi, entry=news_entry(page))
         else:
             portal_news_remove(instansi=instansi, page_id=page_id)
@@ -153,7 +155,7 @@ def portal_reconcile(*, schema_name: str) -> dict[str, int]:
         instansi = _instansi(schema_name)
         if instansi is None:
             return {"upserted": 0, "removed": 0}
-        live = dict(NewsPage.objects.live().values_list("pk", "last_published_at"))
+        live = dict(NewsPage.objects.live().public().values_list("pk", "last_published_at"))
         indexed = dict(
             PortalNewsItem.objects.filter(instansi=instansi).values_list(
                 "page_id", "last_published_at"

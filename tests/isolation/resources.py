@@ -47,6 +47,62 @@ GLOBAL_KEYS = frozenset(
     }
 )
 
+# A tiny WordPress export of B: one private post (imported without being published), one draft
+# page, a category; the import leaves a run, its records and the map of old addresses, all with
+# MARK (the old addresses too: they are B's), and the private post's text with SECRET.
+WXR = f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/"
+  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+  <title>Situs lama {MARK}</title>
+  <link>https://lama-dinkes.example</link>
+  <wp:wxr_version>1.2</wp:wxr_version>
+  <wp:base_site_url>https://lama-dinkes.example</wp:base_site_url>
+  <wp:author><wp:author_login>admin</wp:author_login>
+    <wp:author_display_name>Admin {MARK}</wp:author_display_name></wp:author>
+  <wp:category><wp:category_nicename>kegiatan-qzx</wp:category_nicename>
+    <wp:category_parent></wp:category_parent>
+    <wp:cat_name>Kegiatan {MARK}</wp:cat_name></wp:category>
+  <item>
+    <title>Catatan privat {MARK} {SECRET}</title>
+    <link>https://lama-dinkes.example/{MARK}/catatan-privat/</link>
+    <dc:creator>admin</dc:creator>
+    <guid isPermaLink="false">https://lama-dinkes.example/?p=7</guid>
+    <content:encoded><![CDATA[<p>Isi privat {SECRET} {MARK}</p>]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_id>7</wp:post_id>
+    <wp:post_date>2024-05-14 08:00:00</wp:post_date>
+    <wp:post_date_gmt>2024-05-14 01:00:00</wp:post_date_gmt>
+    <wp:post_name>catatan-privat</wp:post_name>
+    <wp:status>private</wp:status>
+    <wp:post_parent>0</wp:post_parent>
+    <wp:menu_order>0</wp:menu_order>
+    <wp:post_type>post</wp:post_type>
+    <wp:post_password></wp:post_password>
+    <category domain="category" nicename="kegiatan-qzx">Kegiatan {MARK}</category>
+  </item>
+  <item>
+    <title>Halaman draf {MARK}</title>
+    <link>https://lama-dinkes.example/{MARK}/halaman-draf/</link>
+    <dc:creator>admin</dc:creator>
+    <guid isPermaLink="false">https://lama-dinkes.example/?page_id=9</guid>
+    <content:encoded><![CDATA[<p>Draf {SECRET}</p>]]></content:encoded>
+    <excerpt:encoded><![CDATA[]]></excerpt:encoded>
+    <wp:post_id>9</wp:post_id>
+    <wp:post_date>2024-05-15 08:00:00</wp:post_date>
+    <wp:post_date_gmt>2024-05-15 01:00:00</wp:post_date_gmt>
+    <wp:post_name>halaman-draf</wp:post_name>
+    <wp:status>draft</wp:status>
+    <wp:post_parent>0</wp:post_parent>
+    <wp:menu_order>0</wp:menu_order>
+    <wp:post_type>page</wp:post_type>
+    <wp:post_password></wp:post_password>
+  </item>
+</channel>
+</rss>
+""".encode()
+
 
 @dataclass(repr=False)
 class Foreign:
@@ -82,6 +138,7 @@ def _state_models():
     )
 
     from cms.models import IdentitySettings
+    from cms.wordpress.models import WordPressImportRun
     from sop.models import Assignment, Sop
     from tenants.registry.models import (
         Appointment,
@@ -91,6 +148,7 @@ def _state_models():
     )
 
     return {
+        "wordpress_run": WordPressImportRun,
         "decree": SuratKeputusan,
         "account": OfficialAccount,
         "appointment": Appointment,
@@ -145,9 +203,10 @@ def build() -> Foreign:
     )
 
     from cms.models import IdentitySettings
+    from cms.portal.indexing import search_reconcile
     from cms.portal.models import PortalNewsItem
     from cms.selectors import news_index_page
-    from cms.services import page_changed
+    from cms.services import page_changed, portal_reconcile
     from evaluation import services as evaluation
     from evaluation.models import ConsoleJob
     from inbox import services as inbox
@@ -264,6 +323,7 @@ def build() -> Foreign:
             report=report, actor=admin, data={**NARRATIVE, "policy_overview": f"Laporan {MARK}"}
         )
         evaluation.report_submit(report=report, actor=admin)
+        wordpress_run = _wordpress_import(admin)
         news_index = news_index_page()
         rows.update(
             {
@@ -294,6 +354,7 @@ def build() -> Foreign:
                 "settings": identity,
                 "session": session,
                 "uploaded": uploaded,
+                "wordpress_run": wordpress_run,
             }
         )
     with schema_context(SUPER):
@@ -357,6 +418,11 @@ def build() -> Foreign:
         requested_at=timezone.now() - timedelta(hours=48),
         due_at=timezone.now() - timedelta(hours=24),
     )
+    # What the periodic jobs do for every instansi (cms.tasks.portal_reconcile_all): the
+    # portal's news and the regency search catch up with B's pages, so the portal's pages,
+    # feeds and search hold everything of B that they would in production.
+    portal_reconcile(schema_name=B)
+    search_reconcile(schema_name=B)
     token, _ = api_token_create(instansi=instansi[B], name=f"Token {MARK}")
     job = ConsoleJob.objects.create(kind=ConsoleJob.Kind.REFRESH, year=year)
     news_item = PortalNewsItem.objects.get(instansi=instansi[B], page_id=live_page.pk)
@@ -385,9 +451,25 @@ def build() -> Foreign:
             "document_filename": document.filename,
             "live_path": live_page.url_path.split("/", 2)[2],
             "private_path": private_page.url_path.split("/", 2)[2],
+            "news_index_path": news_index.url_path.split("/", 2)[2],
         }
     )
     return Foreign(values=values, shadowed=_shadowed(rows, year), blobs=blobs, rows=rows)
+
+
+def _wordpress_import(admin):
+    """B's import of its old site, as the admin screen starts it and the worker runs it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cms.wordpress import services as wordpress
+
+    run = wordpress.wordpress_import_start(
+        actor=admin,
+        export_file=SimpleUploadedFile(f"ekspor-{MARK}.xml", WXR, content_type="text/xml"),
+    )
+    run = wordpress.wordpress_import_execute(run_id=run.pk, fetch_remote=False)
+    assert run.status == run.Status.SELESAI, run.error
+    return run
 
 
 def _shadowed(rows: dict[str, object], year: int) -> dict[str, set[str]]:
@@ -426,6 +508,14 @@ def state(foreign: Foreign) -> dict:
         snapshot["assignment_count"] = _count("sop.models", "Assignment")
         snapshot["sop_count"] = _count("sop.models", "Sop")
         snapshot["page_count"] = _count("wagtail.models", "Page")
+        for name in ("WordPressImportRun", "WordPressImportRecord", "WordPressUrl"):
+            snapshot[name] = _count("cms.wordpress.models", name)
+        snapshot["enrolment_codes"] = list(
+            _model("tenants.access.models", "TwoFactorEnrolmentCode").objects.values()
+        )
+        snapshot["wordpress_categories"] = list(
+            _model("cms.wordpress.models", "WordPressCategoryMap").objects.values()
+        )
     for key, model in (
         ("inquiry", Inquiry),
         ("referral", Referral),
@@ -441,7 +531,11 @@ def state(foreign: Foreign) -> dict:
     return snapshot
 
 
-def _count(module: str, name: str) -> int:
+def _model(module: str, name: str):
     import importlib
 
-    return getattr(importlib.import_module(module), name).objects.count()
+    return getattr(importlib.import_module(module), name)
+
+
+def _count(module: str, name: str) -> int:
+    return _model(module, name).objects.count()

@@ -611,7 +611,13 @@ def _plain_staff_of(slug: str) -> Client:
 # --- public by design -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=lambda r: f"{r.urlconf[-6:]}:{r.name}")
+def _public_id(route) -> str:
+    """The route's name, or its pattern where one name serves several (Open311's formats)."""
+    same_name = [r for r in PUBLIC_ROUTES if (r.urlconf, r.name) == (route.urlconf, route.name)]
+    return f"{route.urlconf[-6:]}:{route.name if len(same_name) == 1 else route.route}"
+
+
+@pytest.mark.parametrize("route", PUBLIC_ROUTES, ids=_public_id)
 def test_public_route_never_shows_what_is_not_public(route, foreign):
     """Public routes (reasons in PUBLIC_BY_DESIGN), called with B's real codes and ids: never
     a 500, never B's citizen data or restricted content; on another host, nothing of B's."""
@@ -661,6 +667,8 @@ CONTROL_ROUTES = [
     "admin/sop/<int:pk>/",
     "admin/sop/penugasan/<int:pk>/",
     "admin/laporan-tahunan/<int:year>/",
+    "admin/wordpress/<int:pk>/",
+    "admin/wordpress/<int:pk>/alamat.csv",
 ]
 
 
@@ -700,3 +708,118 @@ def test_media_of_another_schema_is_refused(foreign):
     assert _signed_in(A).get(path).status_code == 404
     assert _client(A).get(f"/media/../{B}/x").status_code == 404
     assert host_of(A) != host_of(B)
+
+
+def test_wordpress_import_of_b_stays_b_s(foreign):
+    """B's import run, its report and its map of old addresses: B's staff only. Other
+    instansi's admins, Diskominfo's included, get a 404 for B's run on their own host, and
+    their own import screen lists nothing of B's."""
+    run = foreign.values["wordpress_run"]
+    for slug in (A, SUPER):
+        assert "wordpress_run" not in foreign.shadowed[slug]  # the 404 below is "not yours"
+        client = _signed_in(slug)
+        for path in (f"/admin/wordpress/{run}/", f"/admin/wordpress/{run}/alamat.csv"):
+            response = client.get(path)
+            assert response.status_code == 404, (slug, path, response.status_code)
+            assert MARK.encode() not in _body(response)
+        posted = client.post(f"/admin/wordpress/{run}/", {"kategori-kegiatan-qzx": "isu"})
+        assert posted.status_code == 404
+        index = client.get("/admin/wordpress/")
+        assert index.status_code == 200 and MARK.encode() not in _body(index)
+    own = _signed_in(B)
+    report = own.get(f"/admin/wordpress/{run}/").content.decode()
+    assert f"Situs lama {MARK}" in report and f"/{MARK}/catatan-privat" in report
+    addresses = own.get(f"/admin/wordpress/{run}/alamat.csv").content.decode()
+    assert f"/{MARK}/catatan-privat," in addresses and f"/{MARK}/halaman-draf," in addresses
+
+
+def _text(response) -> str:
+    """The body without its tags (search results mark the words found)."""
+    return re.sub(r"<[^>]+>", "", _body(response).decode())
+
+
+def _b_name() -> str:
+    return Instansi.objects.get(schema_name=B).name
+
+
+def test_search_finds_only_what_b_publishes(foreign):
+    """The regency search (portal) and each instansi's search, fed as the periodic jobs feed
+    them: B's published news is found; its password-protected news, draft, imported private
+    post and document in a protected collection never are, on any host; A's search shows
+    nothing of B's even when asked to."""
+    hidden = [SECRET, f"Berita terbatas {MARK}", f"Dokumen {MARK}", f"Draf {MARK}", "Catatan priv"]
+    query = f"?q={MARK.lower()}"  # echoed in the search box: not B's data in the body
+    for who, client, path in (
+        ("the portal", _client(None), f"/cari/{query}"),
+        ("the portal, B chosen", _client(None), f"/cari/{query}&instansi={B}"),
+        ("B's site", _client(B), f"/cari/{query}"),
+    ):
+        body = _text(client.get(path))
+        assert f"Berita {MARK}" in body, f"{who}: B's published news not found (index not fed)"
+        shown = [text for text in hidden if text in body]
+        assert not shown, f"{who} shows {shown}"
+    for client in (_client(A), _signed_in(A)):
+        for path in (f"/cari/{query}", f"/cari/{query}&instansi={B}", f"/cari/?q={SECRET.lower()}"):
+            response = client.get(path)
+            assert response.status_code == 200 and MARK.encode() not in _body(response), path
+
+
+def test_news_feeds_carry_only_b_s_public_news(foreign):
+    """The portal's RSS and Atom carry B's published news, never its password-protected
+    news (title or lead); B's own feeds likewise; A's feeds nothing of B's."""
+    index = foreign.values["news_index_path"]
+    # what publishing the protected page again runs after the commit (the periodic reconcile
+    # has run in `resources.build`): neither may copy it to the portal
+    from cms.services import page_changed
+
+    page_changed(schema_name=B, page_id=int(foreign.values["private_page"]))
+    for who, client, paths in (
+        ("the portal", _client(None), ["/berita/rss/", "/berita/atom/", "/"]),
+        ("B's site", _client(B), [f"/{index}rss/", f"/{index}atom/"]),
+    ):
+        for path in paths:
+            response = client.get(path)
+            body = _text(response)
+            assert response.status_code == 200, (who, path, response.status_code)
+            assert f"Berita {MARK}" in body, f"{who} {path}: B's published news missing"
+            assert f"Berita terbatas {MARK}" not in body and SECRET not in body, (
+                f"{who} {path} shows B's password-protected news"
+            )
+    for path in ("/berita/rss/", "/berita/atom/"):
+        response = _client(A).get(path)
+        assert response.status_code == 200 and MARK.encode() not in _body(response)
+
+
+def test_performance_page_of_a_is_a_s_own(foreign):
+    """/kinerja/ on A's host reports A's figures only; the portal's lists every instansi."""
+    name = _b_name()
+    for client in (_client(A), _signed_in(A)):
+        for query in ("", f"?instansi={B}&schema={B}"):
+            response = client.get(f"/kinerja/{query}")
+            assert response.status_code == 200
+            assert name not in response.content.decode()
+    assert name in _client(None).get("/kinerja/").content.decode()
+
+
+def test_enrolment_codes_are_issued_for_diskominfo_s_own_users_only(foreign):
+    """Diskominfo's superuser hands out two-factor enrolment codes on its own host, for its
+    own users: B's user's name there is "not found", and nothing is written in B's schema.
+    Nobody else reaches the screen (the admin matrix above covers every other caller)."""
+    from tenants.access.models import TwoFactorEnrolmentCode
+
+    client = _signed_in(SUPER)
+    response = client.post(
+        "/admin/keamanan/2fa/kode-pendaftaran/", {"username": foreign.rows["user"].username}
+    )
+    assert response.status_code == 400 and "tidak ditemukan" in response.content.decode()
+    for slug in (A, B):
+        response = _signed_in(slug).post(
+            "/admin/keamanan/2fa/kode-pendaftaran/", {"username": "admin"}
+        )
+        # Wagtail's admin answers PermissionDenied with its dashboard and a message
+        refused = response.status_code == 403 or (
+            response.status_code == 302 and response["Location"] == "/admin/"
+        )
+        assert refused, (slug, response.status_code)
+    with schema_context(B):
+        assert not TwoFactorEnrolmentCode.objects.exists()

@@ -250,6 +250,7 @@ PARAMETERS: list[tuple[str, str, str]] = [
     (r"^admin/sop/", "pk", "sop"),
     (r"^admin/password_reset/confirm/", "uidb64", "reset_uid"),
     (r"^admin/password_reset/confirm/", "token", "reset_token"),
+    (r"^admin/wordpress/", "pk", "wordpress_run"),
     # --- Diskominfo's console
     (r"^console/instansi/", "slug", "slug"),
     (r"^console/instansi/", "action", "=arsip"),
@@ -259,9 +260,13 @@ PARAMETERS: list[tuple[str, str, str]] = [
     (r"^console/pekerjaan/", "job_id", "job"),
 ]
 # Query strings some routes need to name their object (bulk actions, autocomplete).
+# Searches ask for B's marker (and name B where a caller may choose the instansi): a search
+# route called without words shows nothing and would prove nothing. In lower case, which the
+# full-text search ignores, so the words echoed in the search box are not taken for B's data.
 QUERIES: dict[str, str] = {
     r"^admin/bulk/": "id={page}",
     r"^admin/tag-autocomplete/": "term=QZX",
+    r"^cari/$": "q=qzxdinkes&instansi={slug}",
 }
 
 
