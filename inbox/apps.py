@@ -16,4 +16,3 @@ class InboxConfig(AppConfig):
 
         # A notice shows as sent once the kernel's outbox delivered its mail, whoever did.
         on_delivered("inbox", notice_mark_sent)
-
