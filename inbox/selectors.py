@@ -36,7 +36,7 @@ PLAIN_STATUS = {
     Inquiry.Status.ANSWERED: "Sudah dijawab",
     Inquiry.Status.RELATED_ANSWERED: "Sudah dijawab",
     Inquiry.Status.REPLIED: "Sudah dijawab",
-    Inquiry.Status.CLOSED: "Selesai",
+    Inquiry.Status.CLOSED: "Ditutup",
 }
 ANSWERED_STATES = frozenset(
     {

@@ -116,7 +116,7 @@ def test_page_speaks_plain_words_in_every_state():
 
     services.inquiry_close(actor=None, instansi=_instansi("humas"), inquiry_id=inquiry.pk)
     html = _page(inquiry)
-    assert "Selesai" in html and "Jadwal imunisasi: Selasa" in html
+    assert "Ditutup" in html and "Jadwal imunisasi: Selasa" in html
 
 
 def test_tracking_page_query_count(django_assert_max_num_queries):
