@@ -13,6 +13,10 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT, url_for
+from tests.e2e import public_pages as shared
+
+# The shared axe-core fixtures, bound to names here so pytest finds them for this module.
+axe_script, axe_phone = shared.axe_script, shared.axe_phone
 
 SCREENSHOTS = ROOT / "var" / "screenshots" / "citizen-phone"
 
@@ -24,6 +28,18 @@ def _shot(page, name: str) -> Path:
     # Nothing scrolls sideways on the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     return path
+
+
+def _serious_violations(page, script: str) -> list[dict]:
+    page.add_script_tag(content=script)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in ("serious", "critical")]
 
 
 @pytest.fixture
@@ -38,7 +54,9 @@ def phone(browser):
 
 
 @pytest.mark.e2e
-def test_citizen_follows_the_inquiry_to_a_rated_answer(live_server_url, phone, django_db_blocker):
+def test_citizen_follows_the_inquiry_to_a_rated_answer(
+    live_server_url, phone, django_db_blocker, axe_phone, axe_script
+):
     from django.core.cache import caches
 
     from inbox import services
@@ -93,6 +111,13 @@ def test_citizen_follows_the_inquiry_to_a_rated_answer(live_server_url, phone, d
     expect(page.get_by_test_id("status")).to_have_text("Sudah dijawab")
     expect(page.get_by_test_id("related-answer")).to_contain_text("setiap Selasa pukul 08.00")
     _shot(page, "3-dijawab")
+    # axe-core finds nothing serious on the answered page, its forms' errors shown too.
+    axe_phone.goto(track)
+    assert _serious_violations(axe_phone, axe_script) == []
+    axe_phone.get_by_role("button", name="Kirim pertanyaan lanjutan").click()
+    axe_phone.wait_for_load_state()
+    expect(axe_phone.locator(".error-summary")).to_contain_text("wajib diisi")
+    assert _serious_violations(axe_phone, axe_script) == []
 
     # 4. A rating without a choice gets a message in Indonesian; then the citizen rates 5.
     page.get_by_role("button", name="Kirim penilaian").click()
