@@ -283,7 +283,8 @@ def inquiry_public_state(inquiry: Inquiry, *, now: datetime | None = None) -> di
         ),
         "next_step": next_step,
         "due_at": due_at,
-        "overdue": due_at is not None and due_at <= now,
+        # Diskominfo watches overdue referrals (the referral clock), not received inquiries.
+        "overdue": bool(pending) and due_at is not None and due_at <= now,
         "answers": answers,
         "can_rate": answered_now and inquiry.rated_at is None,
         "can_follow_up": answered_now and inquiry.follow_up_at is None,
