@@ -214,8 +214,14 @@ def ensure_chromium() -> None:
 
 
 def ensure_tools() -> None:
-    """What the tests and benchmarks drive besides the browser: nginx, wrk, docker-compose."""
-    wanted = {"nginx": "nginx-light", "wrk": "wrk", "docker-compose": "docker-compose"}
+    """What the tests and benchmarks drive besides the browser: nginx, wrk, docker-compose, and
+    npm (the accessibility tests install the pinned axe-core with it)."""
+    wanted = {
+        "nginx": "nginx-light",
+        "wrk": "wrk",
+        "docker-compose": "docker-compose",
+        "npm": "npm",
+    }
     missing = [
         package
         for command, package in wanted.items()
@@ -223,7 +229,7 @@ def ensure_tools() -> None:
     ]
     if missing:
         apt_install(*missing)
-    say("nginx, wrk and docker-compose present")
+    say("nginx, wrk, docker-compose and npm present")
 
 
 def main() -> None:

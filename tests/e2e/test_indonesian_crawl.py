@@ -135,7 +135,8 @@ def english_in(text: str) -> list[str]:
         cleaned = line
         for pattern in ALLOWED:
             cleaned = re.sub(pattern, " ", cleaned)
-        words = re.findall(r"[A-Za-z]+(?:'[a-z]+)?", cleaned)
+        # Whole words only: "be" inside a code such as "Vaksin-be13b5" is not English.
+        words = re.findall(r"(?<![A-Za-z0-9_])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z0-9_])", cleaned)
         if any(word in ENGLISH_WORDS for word in words):
             found.append(line[:160])
     return found
