@@ -1,4 +1,5 @@
-"""Celery tasks of the kernel: deliver one outbox message, sweep the undelivered ones."""
+"""Celery tasks of the kernel: deliver one outbox message, sweep the undelivered ones, and run
+one chunk of a per-instansi fan-out (core.fanout)."""
 
 from celery import shared_task
 
@@ -28,7 +29,34 @@ def deliver_outbox_message(self, message_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def sweep_outbox(older_than_seconds: int = 60) -> int:
-    """Periodic: send every message the queue lost or the mail server refused."""
+    """Periodic: send every message the queue lost or the mail server refused.
+
+    Stays one task, not a fan-out (core.fanout): the outbox of every app and instansi is one
+    public-schema table read by one query, and each message is delivered on its own.
+    """
     from .outbox import outbox_sweep
 
     return outbox_sweep(older_than_seconds=older_than_seconds)
+
+
+@shared_task
+def run_for_schemas(task_name: str, schema_names: list[str]) -> dict[str, str]:
+    """One chunk of a fan-out (core.fanout): run a per-instansi task for each schema in turn.
+
+    One failing schema is logged and does not stop the others; each outcome is returned.
+    """
+    import logging
+
+    from celery import current_app
+
+    task = current_app.tasks[task_name]
+    outcomes = {}
+    for schema_name in schema_names:
+        try:
+            task.run(schema_name)
+        except Exception:  # noqa: BLE001 - one broken schema must not stop the others
+            logging.getLogger("simpul.fanout").exception("%s failed for %s", task_name, schema_name)
+            outcomes[schema_name] = "gagal"
+        else:
+            outcomes[schema_name] = "ok"
+    return outcomes

@@ -24,7 +24,11 @@ def send_notification(self, notification_id: int) -> bool:
 
 @shared_task(ignore_result=True)
 def sweep_notifications(older_than_seconds: int = 60) -> int:
-    """Periodic: send every notice the queue lost (e.g. while Redis was down)."""
+    """Periodic: send every notice the queue lost (e.g. while Redis was down).
+
+    Stays one task, not a fan-out (core.fanout): the notices of every instansi are rows of one
+    public-schema table, read by one query, and each is delivered on its own.
+    """
     from .services import notifications_sweep
 
     return notifications_sweep(older_than_seconds=older_than_seconds)
@@ -32,7 +36,12 @@ def sweep_notifications(older_than_seconds: int = 60) -> int:
 
 @shared_task(ignore_result=True)
 def referral_clock() -> dict:
-    """Periodic: reminders at 75 % and overdue notices at 100 % of the referral SLA."""
+    """Periodic: reminders at 75 % and overdue notices at 100 % of the referral SLA.
+
+    Stays one task, not a fan-out (core.fanout): referrals live in the public schema, and the
+    sweep is one index-only scan of `inbox_referral_clock` across the regency; split per
+    instansi it would be a thousand scans of the same index for the same rows.
+    """
     from .services import referral_clock_tick
 
     return referral_clock_tick()

@@ -16,7 +16,10 @@ def current_schema() -> str:
 
 @shared_task
 def check_template_schema() -> list[str]:
-    """Log when the clone template lags behind the code's migrations (provisioning would refuse)."""
+    """Log when the clone template lags behind the code's migrations (provisioning would refuse).
+
+    One task by nature: it checks the one template schema, no instansi.
+    """
     from .services import template_pending_migrations
 
     pending = template_pending_migrations()
@@ -27,7 +30,10 @@ def check_template_schema() -> list[str]:
 
 @shared_task(ignore_result=True)
 def refill_spare_schemas() -> list[str]:
-    """Drop spare schemas that lag the template and clone new ones up to the pool's size."""
+    """Drop spare schemas that lag the template and clone new ones up to the pool's size.
+
+    One task by nature: the spare pool belongs to no instansi, and refills must not race.
+    """
     from .pool import spare_refill
 
     made = spare_refill()

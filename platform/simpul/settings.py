@@ -281,6 +281,8 @@ CELERY_TASK_PUBLISH_RETRY = False
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 3
+# Entries that span tenants fan out one task per instansi (core.fanout), spread over part of
+# their period; the referral clock and the two outbox sweeps are one public-schema query each.
 CELERY_BEAT_SCHEDULE: dict = {
     "tenants-check-template": {
         "task": "tenants.tasks.check_template_schema",
