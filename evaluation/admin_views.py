@@ -30,13 +30,15 @@ def report_index(request):
     this_year = timezone.localdate().year
     reports = list(selectors.report_list(instansi=tenant))
     existing = {r.year for r in reports}
+    open_year = selectors.open_reporting_year()
     return TemplateResponse(
         request,
         "evaluation/admin/index.html",
         {
             "reports": reports,
             "start_years": [y for y in range(this_year, MIN_YEAR - 1, -1) if y not in existing][:5],
-            "default_period": selectors.period_for(this_year - 1),
+            "default_year": open_year,
+            "default_period": selectors.period_for(open_year),
             "can_edit": roles.can_edit_report(request.user),
             "header_icon": "doc-full",
             "page_title": "Laporan Tahunan",
@@ -68,6 +70,8 @@ def report_detail(request, year: int):
     report = _report(request, year)
     previous = selectors.previous_recommendations(instansi=report.instansi, year=report.year)
     deadline = selectors.report_deadline(report)
+    extension_requests = selectors.extension_requests(report=report)
+    auto_texts = selectors.report_auto_texts(report)
     return TemplateResponse(
         request,
         "evaluation/admin/detail.html",
@@ -85,9 +89,17 @@ def report_detail(request, year: int):
             "can_submit": report.is_editable and roles.can_submit_report(request.user),
             "missing": services.report_missing_items(report) if report.is_editable else [],
             "fields": [
-                (name, report._meta.get_field(name).verbose_name, getattr(report, name))
+                (
+                    name,
+                    report._meta.get_field(name).verbose_name,
+                    getattr(report, name),
+                    auto_texts.get(name, ""),
+                )
                 for name in services.NARRATIVE_FIELDS
             ],
+            "extension_requests": extension_requests,
+            "extension_open": any(r.status == "open" for r in extension_requests),
+            "can_request_extension": report.is_editable and roles.can_edit_report(request.user),
             "header_icon": "doc-full",
             "page_title": f"Laporan Tahunan {report.year}",
         },
@@ -128,6 +140,14 @@ def report_action(request, year: int, action: str):
                 reason=request.POST.get("reason", ""),
             )
             messages.success(request, "Koreksi angka disimpan.")
+        elif action == "perpanjangan":
+            services.extension_request(
+                report=report,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+                until=request.POST.get("until", ""),
+            )
+            messages.success(request, "Permintaan perpanjangan dikirim kepada Diskominfo.")
         else:
             raise Http404
     except SimpulError as exc:

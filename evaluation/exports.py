@@ -34,7 +34,13 @@ from tenants.models import Instansi
 
 from . import figures as fig
 from .models import AnnualReport, Evaluation
-from .selectors import period_for, previous_recommendations, report_feedback, report_rows
+from .selectors import (
+    period_for,
+    previous_recommendations,
+    report_auto_texts,
+    report_feedback,
+    report_rows,
+)
 
 MONTHS = [
     "Januari",
@@ -283,7 +289,12 @@ def report_pdf(report: AnnualReport) -> bytes:
         ("h", "Rekomendasi dan rencana tindak lanjut", None, report.recommendations_plan),
     ]
     feedback = report_feedback(report)
+    auto = report_auto_texts(report)
+    auto_by_letter = {"b": "audience_note", "c": "content_discussion", "d": "comments_discussion"}
+    auto_by_letter |= {"e": "dissemination_note", "f": "forwarded_note"}
     for letter, title, keys, text in items:
+        if not (text or "").strip() and letter in auto_by_letter:
+            text = auto[auto_by_letter[letter]] + " (diisi otomatis dari angka platform)"
         block = [Paragraph(f"{letter}. {escape(title)}", st["h2"])]
         if keys:
             block.append(figures_table(keys))

@@ -321,3 +321,45 @@ class ConsoleJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class ExtensionRequest(models.Model):
+    """An instansi's request to Diskominfo for a later deadline of one report (Pasal 16).
+
+    At most one request per report is open at a time (a partial unique constraint); a grant
+    sets `AnnualReport.extended_until`, which `report_deadline()` honours.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Menunggu keputusan"
+        GRANTED = "granted", "Dikabulkan"
+        REFUSED = "refused", "Ditolak"
+
+    report = models.ForeignKey(
+        AnnualReport, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    instansi = models.ForeignKey(Instansi, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField("alasan")
+    requested_until = models.DateField("perpanjangan yang diminta sampai")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    requested_by_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    granted_until = models.DateField(null=True, blank=True)
+    decision_note = models.TextField("catatan keputusan", blank=True)
+    decided_by_name = models.CharField(max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "permintaan perpanjangan"
+        verbose_name_plural = "permintaan perpanjangan"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=models.Q(status="open"),
+                name="evaluation_extension_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Perpanjangan {self.report} ({self.get_status_display()})"

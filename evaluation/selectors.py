@@ -7,6 +7,7 @@ Every read of a report or evaluation takes the instansi explicitly; only console
 import datetime
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.utils import timezone
 
 from tenants.models import Instansi
 
@@ -15,6 +16,7 @@ from .models import (
     AnnualReport,
     ConsoleJob,
     Evaluation,
+    ExtensionRequest,
     InstansiSnapshot,
     Recommendation,
     ReportingPeriod,
@@ -34,6 +36,18 @@ def report_deadline(report: AnnualReport, period: ReportingPeriod | None = None)
     if report.extended_until and report.extended_until > period.deadline:
         return report.extended_until
     return period.deadline
+
+
+def open_reporting_year(today: datetime.date | None = None) -> int:
+    """The year whose report can still be sent and is due soonest (the one to write now).
+
+    In January the previous year's report is still open (due end of January); once its
+    deadline has passed, the current year is the one being reported on."""
+    today = today or timezone.localdate()
+    for year in (today.year - 1, today.year):
+        if period_for(year).deadline >= today:
+            return year
+    return today.year
 
 
 def report_list(*, instansi: Instansi) -> QuerySet[AnnualReport]:
@@ -99,6 +113,74 @@ def report_rows(report: AnnualReport) -> list[dict]:
             }
         )
     return rows
+
+
+def extension_requests(*, report: AnnualReport) -> list[ExtensionRequest]:
+    """The report's extension requests, newest first (its own instansi only)."""
+    return list(ExtensionRequest.objects.filter(report=report, instansi=report.instansi))
+
+
+def open_extension_requests() -> list[ExtensionRequest]:
+    """Console only: requests awaiting Diskominfo's decision, oldest first."""
+    return list(
+        ExtensionRequest.objects.filter(status=ExtensionRequest.Status.OPEN)
+        .select_related("instansi", "report")
+        .order_by("created_at", "id")
+    )
+
+
+def open_extension_request(*, report: AnnualReport) -> ExtensionRequest | None:
+    """The report's request awaiting a decision (at most one, by a constraint)."""
+    return ExtensionRequest.objects.filter(
+        report=report, instansi=report.instansi, status=ExtensionRequest.Status.OPEN
+    ).first()
+
+
+def _number(value) -> str:
+    return f"{int(value):,}".replace(",", ".")
+
+
+def report_auto_texts(report: AnnualReport) -> dict[str, str]:
+    """Items b–f written from the report's figures, in Indonesian, for the empty text boxes.
+
+    {"audience_note": "...", ...}: one sentence per item; a figure not available yet says so."""
+    year = report.year
+
+    def value(key):
+        return report.figure_value(key)
+
+    def n(key, unit):
+        v = value(key)
+        return "belum tersedia" if v is None else f"{_number(v)} {unit}"
+
+    texts = {
+        "audience_note": (
+            f"Pada tahun {year}, jumlah khalayak akun media sosial resmi instansi tercatat "
+            f"{n('audience_total', 'pengikut')}."
+        ),
+        "content_discussion": (
+            f"Sepanjang tahun {year} instansi mempublikasikan {n('news_total', 'berita')}, "
+            f"terdiri atas {n('news_kegiatan', 'berita kegiatan instansi')}, "
+            f"{n('news_isu', 'berita isu terkini daerah')} dan "
+            f"{n('news_kebijakan', 'berita kebijakan pemerintah pusat/provinsi')}."
+        ),
+        "comments_discussion": (
+            f"Pada tahun {year} instansi menerima {n('inquiries_received', 'masukan masyarakat')}"
+            f", di antaranya {n('comments_received', 'komentar atas materi pesan')}."
+        ),
+        "dissemination_note": (
+            f"Pada tahun {year} instansi menyebarluaskan "
+            f"{n('items_published', 'informasi dan pesan')}, termasuk "
+            f"{n('shares_recorded', 'pesan yang dikirim ke akun media sosial resmi')}."
+        ),
+        "forwarded_note": (
+            f"Pada tahun {year} sebanyak {n('referrals_sent', 'pesan')} diteruskan kepada "
+            "instansi lain yang berwenang melalui kotak masuk bersama."
+            if value("referrals_sent") is not None
+            else f"Jumlah pesan yang diteruskan pada tahun {year} belum tersedia."
+        ),
+    }
+    return texts
 
 
 def report_feedback(report: AnnualReport) -> dict:

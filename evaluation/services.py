@@ -29,6 +29,7 @@ from .models import (
     ConsoleJob,
     CriterionScore,
     Evaluation,
+    ExtensionRequest,
     InstansiSnapshot,
     Recommendation,
     ReportEvent,
@@ -409,6 +410,171 @@ def report_extend_deadline(
         summary=f"Batas waktu diperpanjang sampai {until:%d-%m-%Y}. {note}".strip(),
     )
     return report
+
+
+# --- deadline extensions ------------------------------------------------------------------
+
+
+MAX_EXTENSION_DAYS = 90
+
+
+@action("report.extension_request", "Perpanjangan batas waktu diminta")
+def extension_request(
+    *, report: AnnualReport, actor, reason: str, until, today: datetime.date | None = None
+) -> ExtensionRequest:
+    """The instansi asks Diskominfo for a later deadline of its report; one open request."""
+    if not roles.can_edit_report(actor):
+        raise Forbidden("Anda tidak berwenang meminta perpanjangan batas waktu.")
+    report = _locked(report)
+    _require_editable(report)
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise SimpulError(
+            f"Tuliskan alasan permintaan (paling sedikit {MIN_REASON} karakter).", field="reason"
+        )
+    if isinstance(until, str):
+        try:
+            until = datetime.date.fromisoformat(until.strip())
+        except ValueError as exc:
+            raise SimpulError(
+                "Tanggal yang diminta tidak sah (gunakan format tanggal).", field="until"
+            ) from exc
+    if not isinstance(until, datetime.date):
+        raise SimpulError("Tanggal yang diminta tidak sah.", field="until")
+    deadline = report_deadline(report)
+    if until <= max(deadline, today):
+        raise SimpulError(
+            "Tanggal yang diminta harus sesudah batas waktu sekarang "
+            f"({deadline:%d-%m-%Y}) dan sesudah hari ini.",
+            field="until",
+        )
+    if until > today + datetime.timedelta(days=MAX_EXTENSION_DAYS):
+        raise SimpulError(
+            f"Perpanjangan paling lama {MAX_EXTENSION_DAYS} hari dari hari ini.", field="until"
+        )
+    if ExtensionRequest.objects.filter(report=report, status=ExtensionRequest.Status.OPEN).exists():
+        raise Conflict("Masih ada permintaan perpanjangan yang menunggu keputusan Diskominfo.")
+    request = ExtensionRequest.objects.create(
+        report=report,
+        instansi=report.instansi,
+        reason=reason[:4000],
+        requested_until=until,
+        requested_by_name=_actor_name(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="report.extension_request",
+        obj=report,
+        instansi=report.instansi,
+        summary=f"Perpanjangan batas waktu laporan {report.year} diminta sampai {until:%d-%m-%Y}",
+        after={"until": until.isoformat(), "reason": request.reason},
+    )
+    return request
+
+
+def _locked_open_request(request: ExtensionRequest) -> ExtensionRequest:
+    request = (
+        ExtensionRequest.objects.select_for_update()
+        .select_related("report", "instansi")
+        .get(pk=request.pk)
+    )
+    if request.status != ExtensionRequest.Status.OPEN:
+        raise Conflict(f"Permintaan ini sudah diputuskan ({request.get_status_display().lower()}).")
+    return request
+
+
+def _tell_instansi(request: ExtensionRequest, *, subject: str, body: str) -> None:
+    instansi = request.instansi
+    outbox_enqueue(
+        key=f"perpanjangan:{request.pk}:{request.status}",
+        kind="evaluation.perpanjangan",
+        recipients=staff_emails(
+            instansi.schema_name, groups=roles.REPORT_SUBMITTER_GROUPS, superusers="always"
+        ),
+        subject=subject,
+        body=body,
+    )
+
+
+@action("report.extension_grant", "Perpanjangan batas waktu dikabulkan")
+def extension_grant(
+    *, request: ExtensionRequest, actor, until=None, note: str = ""
+) -> ExtensionRequest:
+    """Diskominfo grants a request: the report's deadline moves to `until` (default: asked)."""
+    _check_evaluator(actor)
+    request = _locked_open_request(request)
+    if until in (None, ""):
+        until = request.requested_until
+    if isinstance(until, str):
+        try:
+            until = datetime.date.fromisoformat(until.strip())
+        except ValueError as exc:
+            raise SimpulError("Tanggal perpanjangan tidak sah.", field="until") from exc
+    if until < timezone.localdate():
+        raise SimpulError("Perpanjangan harus sampai hari ini atau sesudahnya.", field="until")
+    report = _locked(request.report)
+    report.extended_until = until
+    report.save(update_fields=["extended_until"])
+    request.status = ExtensionRequest.Status.GRANTED
+    request.granted_until = until
+    request.decision_note = (note or "").strip()[:4000]
+    request.decided_by_name = _actor_name(actor)
+    request.decided_at = timezone.now()
+    request.save()
+    audit_record(
+        actor=actor,
+        action="report.extension_grant",
+        obj=report,
+        instansi=report.instansi,
+        summary=f"Perpanjangan laporan {report.year} dikabulkan sampai {until:%d-%m-%Y}",
+        after={"until": until.isoformat(), "note": request.decision_note},
+    )
+    _tell_instansi(
+        request,
+        subject=f"Perpanjangan batas waktu laporan tahunan {report.year} dikabulkan",
+        body=(
+            f"Diskominfo mengabulkan permintaan perpanjangan batas waktu laporan tahunan "
+            f"{report.year} {report.instansi.name}. Batas waktu baru: {until:%d-%m-%Y}."
+            + (f"\n\nCatatan: {request.decision_note}" if request.decision_note else "")
+        ),
+    )
+    return request
+
+
+@action("report.extension_refuse", "Perpanjangan batas waktu ditolak")
+def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> ExtensionRequest:
+    """Diskominfo refuses a request, with the reason the instansi reads."""
+    _check_evaluator(actor)
+    request = _locked_open_request(request)
+    note = (note or "").strip()
+    if len(note) < MIN_REASON:
+        raise SimpulError(
+            f"Tuliskan alasan penolakan (paling sedikit {MIN_REASON} karakter).", field="note"
+        )
+    request.status = ExtensionRequest.Status.REFUSED
+    request.decision_note = note[:4000]
+    request.decided_by_name = _actor_name(actor)
+    request.decided_at = timezone.now()
+    request.save()
+    report = request.report
+    audit_record(
+        actor=actor,
+        action="report.extension_refuse",
+        obj=report,
+        instansi=report.instansi,
+        summary=f"Perpanjangan laporan {report.year} ditolak",
+        after={"note": note},
+    )
+    _tell_instansi(
+        request,
+        subject=f"Perpanjangan batas waktu laporan tahunan {report.year} ditolak",
+        body=(
+            f"Diskominfo menolak permintaan perpanjangan batas waktu laporan tahunan "
+            f"{report.year} {report.instansi.name}.\n\nAlasan: {note}"
+        ),
+    )
+    return request
 
 
 @action("report.return", "Laporan dikembalikan untuk diperbaiki")

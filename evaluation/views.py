@@ -166,6 +166,7 @@ def console_index(request):
         "statuses": [("none", "Belum dibuat"), *AnnualReport.Status.choices],
         "charts": _charts(rows, year),
         "jobs": selectors.job_list(5),
+        "extension_requests": selectors.open_extension_requests(),
         "period": selectors.period_for(year),
         "is_platform_admin": roles.is_platform_admin(request.user, request.tenant),
         "refreshed_at": max((r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None),
@@ -260,8 +261,28 @@ def console_report(request, pk: int):
         "deadline": selectors.report_deadline(report),
         "tagar": (report.figures.get("news_by_tagar") or {}).get("value") or {},
         "feedback": selectors.report_feedback(report),
+        "extension_requests": selectors.extension_requests(report=report),
     }
     return render(request, "evaluation/console/report.html", context)
+
+
+def _decide_extension(request, report: AnnualReport, *, grant: bool) -> None:
+    """Grant or refuse the report's open extension request; the instansi is told by mail."""
+    extension = selectors.open_extension_request(report=report)
+    if extension is None:
+        raise SimpulError("Tidak ada permintaan perpanjangan yang menunggu keputusan.")
+    note = request.POST.get("note", "")
+    if grant:
+        decided = services.extension_grant(
+            request=extension, actor=request.user, until=request.POST.get("until", ""), note=note
+        )
+        messages.success(
+            request,
+            f"Perpanjangan dikabulkan sampai {decided.granted_until:%d-%m-%Y}; instansi diberi tahu.",
+        )
+    else:
+        services.extension_refuse(request=extension, actor=request.user, note=note)
+        messages.success(request, "Permintaan perpanjangan ditolak; instansi diberi tahu.")
 
 
 @console_view()
@@ -284,6 +305,8 @@ def console_report_action(request, pk: int, action: str):
                 raise SimpulError("Tanggal perpanjangan tidak sah (format TTTT-BB-HH).") from exc
             services.report_extend_deadline(report=report, actor=request.user, until=until)
             messages.success(request, f"Batas waktu diperpanjang sampai {until:%d-%m-%Y}.")
+        elif action in ("kabulkan-perpanjangan", "tolak-perpanjangan"):
+            _decide_extension(request, report, grant=action == "kabulkan-perpanjangan")
         elif action in ("nilai", "selesai"):
             scores = {
                 key.removeprefix("skor_"): value
