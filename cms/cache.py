@@ -21,6 +21,7 @@ A page that may be shared tells the caches in front how long they may keep it
 """
 
 import hashlib
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -51,6 +52,12 @@ MEMO_SECONDS = 60.0
 # read holds about 16-20 entries, some 70 KB (tracemalloc): room for every instansi of a
 # regency of 250 (about 20 MB per process); at 1,000, a site of 200 cycled its memo away.
 MEMO_MAX_ENTRIES = 5_000
+# And by memory: the entry count alone lets a few large values (a long rendered fragment, a
+# page with a big body) grow a process without bound. Sizes are estimated once, when stored
+# (`_memo_size`); least recently used entries go until the memo fits again.
+MEMO_MAX_BYTES = getattr(settings, "SIMPUL_MEMO_MAX_BYTES", 64 * 1024 * 1024)
+# A value that cannot be pickled counts as twice the measured mean entry (70 KB / 16-20).
+MEMO_UNSIZED_BYTES = 8 * 1024
 
 
 def current_generation() -> int | None:
@@ -98,9 +105,39 @@ def _note_generation(request, generation: int | None) -> None:
         _last_generations[connection.schema_name] = generation
 
 
-# (schema, name) -> (generation, expires at (monotonic), value), least recently used first
-_memo: OrderedDict[tuple[str, Hashable], tuple[int, float, object]] = OrderedDict()
+# (schema, name) -> (generation, expires at (monotonic), value, size), least recently used first
+_memo: OrderedDict[tuple[str, Hashable], tuple[int, float, object, int]] = OrderedDict()
 _memo_lock = threading.Lock()
+# The sum of the sizes in `_memo`, kept under MEMO_MAX_BYTES.
+_memo_bytes = 0
+
+
+def _memo_size(value: object) -> int:
+    """About how many bytes `value` holds: the length of text, else of its pickle."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    try:
+        return len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - some objects do not pickle; count them as an average one
+        return MEMO_UNSIZED_BYTES
+
+
+def _memo_store(key: tuple[str, Hashable], entry: tuple[int, float, object, int]) -> None:
+    """Store `entry` as the most recently used; drop the least recently used until both the
+    entry count and the byte budget hold. A value larger than the whole budget is not kept."""
+    global _memo_bytes
+    with _memo_lock:
+        old = _memo.pop(key, None)
+        if old is not None:
+            _memo_bytes -= old[3]
+        if entry[3] > MEMO_MAX_BYTES:
+            return
+        _memo[key] = entry
+        _memo_bytes += entry[3]
+        while len(_memo) > MEMO_MAX_ENTRIES or _memo_bytes > MEMO_MAX_BYTES:
+            _memo_bytes -= _memo.popitem(last=False)[1][3]
+
+
 # (schema, generation) of the request being served, set by `memo_scope`.
 _scope: ContextVar[tuple[str, int] | None] = ContextVar("simpul_memo_scope", default=None)
 # Off: what a request reads inside a transaction may be its own uncommitted writes (or, in
@@ -144,18 +181,16 @@ def tenant_memo(name: Hashable, build: Callable[[], T]) -> T:
         return entry[2]
     value = build()
     if memo_in_transactions or not connection.in_atomic_block:
-        with _memo_lock:
-            _memo[key] = (generation, now + MEMO_SECONDS, value)
-            _memo.move_to_end(key)
-            while len(_memo) > MEMO_MAX_ENTRIES:
-                _memo.popitem(last=False)
+        _memo_store(key, (generation, now + MEMO_SECONDS, value, _memo_size(value)))
     return value
 
 
 def forget_memo() -> None:
     """Drop this process's memo of every schema (tests)."""
+    global _memo_bytes
     with _memo_lock:
         _memo.clear()
+        _memo_bytes = 0
 
 
 def prime_wagtail_site(request) -> None:

@@ -81,6 +81,37 @@ def test_memo_drops_the_least_recently_used_entry(monkeypatch):
     assert calls == ["a", "b", "c", "b"]
 
 
+def test_memo_holds_its_byte_budget_with_large_values(monkeypatch):
+    monkeypatch.setattr(cache, "MEMO_MAX_BYTES", 1_000_000)
+    calls = []
+
+    def build(name, size):
+        calls.append(name)
+        return name[0] * size  # a rendered fragment of `size` characters
+
+    with schema_context("humas"), cache.memo_scope(_request()):
+        for name in ("a", "b", "c"):
+            cache.tenant_memo(name, lambda name=name: build(name, 300_000))
+        cache.tenant_memo("a", lambda: build("a", 300_000))  # a used again: b is the oldest
+        cache.tenant_memo("d", lambda: build("d", 300_000))  # 1.2 MB would not fit: b dropped
+        assert cache._memo_bytes <= cache.MEMO_MAX_BYTES
+        assert len(cache._memo) == 3
+        for name in ("a", "c", "d"):  # still served from the memo
+            cache.tenant_memo(name, lambda name=name: build(name, 300_000))
+        cache.tenant_memo(
+            "b", lambda: build("b", 300_000)
+        )  # built again, a (the oldest now) dropped
+        # A value larger than the whole budget is served but never kept.
+        cache.tenant_memo("huge", lambda: build("huge", 2_000_000))
+        cache.tenant_memo("huge", lambda: build("huge", 2_000_000))
+        assert cache._memo_bytes <= cache.MEMO_MAX_BYTES
+        # Objects count by their pickled size, and a value replaced counts once.
+        cache.tenant_memo("rows", lambda: [build("rows", 100_000)] * 1)
+        assert cache._memo_bytes == sum(entry[3] for entry in cache._memo.values())
+    assert calls == ["a", "b", "c", "d", "b", "huge", "huge", "rows"]
+    assert cache._memo_bytes <= cache.MEMO_MAX_BYTES
+
+
 def test_identity_change_reaches_every_page_at_once(session_client):
     assert "Nama Baru Humas" not in _html(session_client, "/kontak/")
     with schema_context("humas"):
