@@ -7,6 +7,8 @@ second. The per-instansi task takes the schema name as its one argument, runs in
 and is idempotent: a message that runs twice, or late, does no harm. With `chunk=N`, N schemas
 share one message (`core.tasks.run_for_schemas`), for work so small that a message per schema
 would cost more than the work itself; inside a chunk one failing schema does not stop the rest.
+A chunk calls the task's body in-process (`task.run(schema_name)`), so a task fanned out in
+chunks is not bound (`bind=True`) and sets its schema itself (`schema_context`).
 
 The kernel imports no app: the caller passes its task in.
 """
