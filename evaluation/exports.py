@@ -33,7 +33,7 @@ from reportlab.platypus import (
 from tenants.models import Instansi
 
 from . import figures as fig
-from .models import AnnualReport, Evaluation
+from .models import AnnualReport, Evaluation, InstansiSnapshot
 from .selectors import (
     period_for,
     previous_recommendations,
@@ -124,6 +124,19 @@ def _signature(st, year: int, *, title: str = "", name: str = "", nip: str = "",
         period = period_for(year)
         title = period.signer_title or "Kepala Dinas Komunikasi dan Informatika"
         name, nip = period.signer_name, period.signer_nip
+        if not name.strip():
+            # Dots to sign on would pass for a finished document; say what is missing instead.
+            lines = [
+                f"{_place()}, {tanggal(day or timezone.localdate())}",
+                title,
+                "",
+                "Penandatangan belum ditetapkan",
+            ]
+            table = Table(
+                [["", _p(line, st["body"])] for line in lines], colWidths=[9 * cm, 8 * cm]
+            )
+            table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            return KeepTogether([Spacer(1, 0.8 * cm), table])
     lines = [
         f"{_place()}, {tanggal(day or timezone.localdate())}",
         title,
@@ -470,6 +483,34 @@ def recap_xlsx(year: int) -> bytes:
     return buffer.getvalue()
 
 
+def _activity_figures(year: int) -> dict[str, dict]:
+    """{slug: {figure key: value}}: a sent report's frozen numbers, else the console snapshot's.
+
+    The summary is asked for before any evaluation (and before most reports are sent); the
+    activity figures are known by then and must not read as 0."""
+    reports = {
+        r.instansi.schema_name: r
+        for r in AnnualReport.objects.filter(year=year).select_related("instansi")
+    }
+    snapshots = {
+        s.instansi.schema_name: s
+        for s in InstansiSnapshot.objects.filter(
+            year=year, instansi__is_active=True
+        ).select_related("instansi")
+    }
+    out: dict[str, dict] = {}
+    for slug in set(reports) | set(snapshots):
+        report = reports.get(slug)
+        if report is not None and not report.is_editable:
+            out[slug] = {k: report.figure_value(k) for k in RECAP_FIGURES}
+        elif slug in snapshots:
+            computed = fig.report_figures(snapshots[slug].data, year=year)
+            out[slug] = {k: (computed.get(k) or {}).get("value") for k in RECAP_FIGURES}
+        else:
+            out[slug] = {k: report.figure_value(k) for k in RECAP_FIGURES}
+    return out
+
+
 def bupati_summary_pdf(year: int) -> bytes:
     """One page for the Bupati: coverage, average score, predicates, best and lowest, totals."""
     st = _styles()
@@ -488,18 +529,38 @@ def bupati_summary_pdf(year: int) -> bytes:
         )
     )
     average = sum(r["total"] for r in scored) / len(scored) if scored else None
+    activity = _activity_figures(year)
+    waiting = [r["instansi"] for r in rows if r["total"] is None]
     data = [
         ["Uraian", "Jumlah"],
         ["Instansi aktif", str(len(rows))],
         ["Laporan disampaikan", str(len(submitted))],
         ["Laporan selesai dievaluasi", str(len(scored))],
-        ["Nilai rata-rata", number(average)],
+        ["Laporan belum dievaluasi", str(len(waiting))],
+        ["Nilai rata-rata", number(average) if scored else "belum dievaluasi"],
     ]
     for key in ("news_total", "inquiries_received", "referrals_sent", "audience_total"):
-        data.append([fig.FIGURE_LABELS[key], number(sum(r["figures"][key] or 0 for r in rows))])
+        values = [activity.get(r["slug"], {}).get(key) for r in rows]
+        known = [v for v in values if v is not None]
+        data.append([fig.FIGURE_LABELS[key], number(sum(known)) if known else "belum tersedia"])
     for label, count in sorted(predicates.items()):
         data.append([f"Predikat {label}", str(count)])
-    story += [Spacer(1, 0.3 * cm), _table(data, [11 * cm, 5.5 * cm]), Spacer(1, 0.3 * cm)]
+    story += [Spacer(1, 0.3 * cm), _table(data, [11 * cm, 5.5 * cm]), Spacer(1, 0.2 * cm)]
+    story.append(
+        _p(
+            "Angka kegiatan diambil dari laporan yang sudah disampaikan; untuk instansi lain dari "
+            "data platform terakhir (snapshot konsol), sebelum dievaluasi.",
+            st["small"],
+        )
+    )
+    if waiting:
+        story.append(
+            _p(
+                f"Belum dievaluasi ({len(waiting)} instansi): " + ", ".join(waiting) + ".",
+                st["small"],
+            )
+        )
+    story.append(Spacer(1, 0.2 * cm))
     if scored:
         best = [["Peringkat", "Instansi", "Nilai", "Predikat"]] + [
             [str(r["rank"]), _p(r["instansi"], st["small"]), number(r["total"]), r["predicate"]]

@@ -96,7 +96,7 @@ COLUMNS = [
 ]
 
 
-def _charts(rows: list[dict], year: int) -> dict:
+def _charts(rows: list[dict], year: int) -> list[charts.Chart]:
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
     with_news = [r for r in rows if r["news_by_month"] is not None]
     trend = [
@@ -128,18 +128,32 @@ def _charts(rows: list[dict], year: int) -> dict:
     top_news = sorted(
         (r for r in rows if r["news_total"] is not None), key=lambda r: -r["news_total"]
     )[:15]
-    return {
-        "trend": charts.columns(trend, title=f"Berita terbit per bulan, {year}"),
-        "sla": charts.bars(sla, title="Sebaran instansi menurut bagian masukan dijawab ≤24 jam"),
-        "status": charts.bars(
+    return [
+        charts.column_chart(
+            trend,
+            title=f"Berita terbit per bulan, {year} (semua instansi)",
+            label_header="Bulan",
+            value_header="Berita",
+        ),
+        charts.bar_chart(
+            sla,
+            title="Sebaran instansi: masukan dijawab ≤24 jam",
+            label_header="Bagian dijawab ≤24 jam",
+            value_header="Instansi",
+        ),
+        charts.bar_chart(
             [(k, float(v)) for k, v in sorted(status_counts.items())],
             title="Status laporan tahunan",
+            label_header="Status",
+            value_header="Instansi",
         ),
-        "news": charts.bars(
+        charts.bar_chart(
             [(r["name"], float(r["news_total"])) for r in top_news],
             title="Berita terbit per instansi (15 terbanyak)",
+            label_header="Instansi",
+            value_header="Berita",
         ),
-    }
+    ]
 
 
 @console_view()
@@ -154,6 +168,7 @@ def console_index(request):
         sort=sort,
         descending=descending,
     )
+    period = selectors.period_for(year)
     context = {
         "year": year,
         "years": _years(),
@@ -167,7 +182,8 @@ def console_index(request):
         "charts": _charts(rows, year),
         "jobs": selectors.job_list(5),
         "extension_requests": selectors.open_extension_requests(),
-        "period": selectors.period_for(year),
+        "period": period,
+        "signer_missing": not period.signer_name.strip(),
         "is_platform_admin": roles.is_platform_admin(request.user, request.tenant),
         "refreshed_at": max((r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None),
     }
@@ -185,7 +201,7 @@ def console_instansi(request, slug: str):
     row = fig.console_row(raw)
     report = selectors.report_get(instansi=inst, year=year)
     news_by_month = row["news_by_month"]
-    trend = charts.columns(
+    trend = charts.column_chart(
         [
             (
                 MONTH_SHORT[m - 1],
@@ -194,6 +210,8 @@ def console_instansi(request, slug: str):
             for m in range(1, 13)
         ],
         title=f"Berita terbit per bulan {inst.display_name}, {year}",
+        label_header="Bulan",
+        value_header="Berita",
     )
     context = {
         "inst": inst,
