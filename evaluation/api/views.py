@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from simpul.openapi import SESSION_ONLY
 
 from .. import selectors, services
 
@@ -123,6 +124,7 @@ class ReportSubmitApi(APIView):
 
     @extend_schema(
         operation_id="evaluation_report_submit",
+        auth=SESSION_ONLY,
         summary="Sampaikan laporan tahunan (angka dibekukan)",
         tags=TAG,
         request=None,

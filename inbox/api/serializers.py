@@ -7,6 +7,51 @@ from rest_framework import serializers
 from ..models import Inquiry, InquiryEvent, Referral
 from ..services import official_account_label
 
+NO_NUL = r"^[^\x00]*$"
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
+
+
+class StrictCharField(serializers.RegexField):
+    """A string field that refuses numbers, booleans and lists instead of turning them into text.
+
+    Its schema says what it accepts: a JSON string without NUL (which PostgreSQL cannot store)
+    and, unless blank is allowed, with at least one non-space character.
+    """
+
+    default_error_messages = {
+        "invalid": "Harus berupa teks.",
+        "invalid_characters": "Teks tidak boleh memuat karakter NUL.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.pop("regex", None)
+        regex = NO_NUL if kwargs.get("allow_blank") else NOT_BLANK
+        super().__init__(regex, **kwargs)
+        self.validators = [v for v in self.validators if v.__class__.__name__ != "RegexValidator"]
+        from django.core.validators import RegexValidator
+
+        self.validators.append(
+            RegexValidator(regex, message=self.error_messages["invalid_characters"])
+        )
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class TextField(StrictCharField):
+    """Required free text: a string with at least one non-space character."""
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """A choice that must be given as the exact string (not a number that reads like one)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
 
 class ErrorSerializer(serializers.Serializer):
     """`detail` for the whole request, or one key per field with its list of messages."""
@@ -113,6 +158,13 @@ class InquiryOutputSerializer(serializers.ModelSerializer):
     overdue = serializers.SerializerMethodField()
     official_account = serializers.SerializerMethodField()
     referrals = ReferralOutputSerializer(many=True, read_only=True)
+    tracking_code = serializers.CharField(
+        required=False,
+        help_text=(
+            "Kode lacak warga; rahasia warga, hanya untuk instansi penerima pesan (tidak ada "
+            "untuk instansi yang menerima rujukan)."
+        ),
+    )
     citizen_name = serializers.CharField(
         required=False, help_text="Hanya untuk instansi penerima pesan."
     )

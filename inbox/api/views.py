@@ -4,6 +4,7 @@ Every view acts for `request.tenant` (the token's instansi: a token is valid on 
 only) and reads through the selectors, which hide what the instansi is not a party to.
 """
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -14,7 +15,14 @@ from core.errors import SimpulError
 from core.policy import IsInstansiCaller
 
 from .. import selectors, services
-from ..models import Inquiry, Referral
+from ..models import (
+    BODY_MAX_LENGTH,
+    CONTACT_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Inquiry,
+    Referral,
+)
 from .idempotency import IDEMPOTENCY_PARAMETER, run_idempotent
 from .serializers import (
     ErrorSerializer,
@@ -22,6 +30,9 @@ from .serializers import (
     InquiryOutputSerializer,
     ReferralOutputSerializer,
     ReferralWithInquirySerializer,
+    StrictCharField,
+    StrictChoiceField,
+    TextField,
     paginated,
 )
 
@@ -31,17 +42,17 @@ TAG = ["Kotak masuk"]
 
 
 def _bool_param(value: str | None, field: str) -> bool | None:
-    if value in (None, ""):
+    if value is None:
         return None
-    if value.lower() in ("1", "true", "ya"):
+    if value == "true":
         return True
-    if value.lower() in ("0", "false", "tidak"):
+    if value == "false":
         return False
     raise SimpulError("Nilai harus true atau false.", field=field)
 
 
 def _checked_choice(value: str | None, choices, field: str) -> str | None:
-    if value in (None, ""):
+    if value is None:
         return None
     if value not in choices.values:
         raise SimpulError(
@@ -67,7 +78,9 @@ class InboxApiView(APIView):
 
 
 LIST_PARAMETERS = [
-    OpenApiParameter("status", str, description="Saring menurut status."),
+    OpenApiParameter(
+        "status", str, enum=Inquiry.Status.values, description="Saring menurut status."
+    ),
     OpenApiParameter("kind", str, enum=Inquiry.Kind.values, description="Saring menurut jenis."),
     OpenApiParameter("overdue", bool, description="Hanya yang (tidak) melewati tenggat rujukan."),
 ]
@@ -80,11 +93,18 @@ class InquiryCollectionApi(InboxApiView):
         class Meta:
             ref_name = "InboxInquiryCollectionInput"
 
-        kind = serializers.CharField(help_text="pertanyaan, komentar, kritik atau saran")
-        channel = serializers.CharField(
-            required=False, default=Inquiry.Channel.API, help_text="Kanal penerimaan."
+        kind = StrictChoiceField(
+            Inquiry.Kind.choices, help_text="pertanyaan, komentar, kritik atau saran"
         )
-        channel_detail = serializers.CharField(required=False, allow_blank=True, default="")
+        channel = StrictChoiceField(
+            Inquiry.Channel.choices,
+            required=False,
+            default=Inquiry.Channel.API,
+            help_text="Kanal penerimaan.",
+        )
+        channel_detail = StrictCharField(
+            required=False, allow_blank=True, default="", max_length=300
+        )
         official_account = serializers.IntegerField(
             required=False,
             allow_null=True,
@@ -102,9 +122,13 @@ class InquiryCollectionApi(InboxApiView):
                 "max_string_length": "Id akun resmi terlalu panjang.",
             },
         )
-        body = serializers.CharField(allow_blank=True, trim_whitespace=False)
-        citizen_name = serializers.CharField(required=False, allow_blank=True, default="")
-        citizen_contact = serializers.CharField(required=False, allow_blank=True, default="")
+        body = TextField(max_length=BODY_MAX_LENGTH)
+        citizen_name = StrictCharField(
+            required=False, allow_blank=True, default="", max_length=NAME_MAX_LENGTH
+        )
+        citizen_contact = StrictCharField(
+            required=False, allow_blank=True, default="", max_length=CONTACT_MAX_LENGTH
+        )
 
     @extend_schema(
         operation_id="inquiry_list_received",
@@ -166,7 +190,7 @@ class InquiryAnswerApi(InboxApiView):
         class Meta:
             ref_name = "InboxInquiryAnswerInput"
 
-        answer = serializers.CharField(allow_blank=True)
+        answer = TextField(max_length=TEXT_MAX_LENGTH)
 
     @extend_schema(
         operation_id="inquiry_answer",
@@ -192,8 +216,8 @@ class InquiryReferApi(InboxApiView):
         class Meta:
             ref_name = "InboxInquiryReferInput"
 
-        to_instansi = serializers.CharField(help_text="Slug instansi tujuan, mis. dinkes.")
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        to_instansi = StrictCharField(help_text="Slug instansi tujuan, mis. dinkes.")
+        note = StrictCharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
         operation_id="inquiry_refer",
@@ -219,7 +243,7 @@ class InquiryReplyApi(InboxApiView):
         class Meta:
             ref_name = "InboxInquiryReplyInput"
 
-        reply = serializers.CharField(allow_blank=True)
+        reply = TextField(max_length=TEXT_MAX_LENGTH)
 
     @extend_schema(
         operation_id="inquiry_reply",
@@ -264,14 +288,15 @@ class InquiryTopicsApi(InboxApiView):
         class Meta:
             ref_name = "InboxInquiryTopicsInput"
 
-        topics = serializers.ListField(child=serializers.CharField(), allow_empty=True)
+        topics = serializers.ListField(child=StrictCharField(), allow_empty=True)
 
     @extend_schema(
         operation_id="inquiry_set_topics",
         summary="Tetapkan topik pesan (analisis masukan, Pasal 9h)",
         tags=TAG,
         parameters=[IDEMPOTENCY_PARAMETER],
-        request=InputSerializer,
+        # A list (possibly empty) is only expressible in JSON, not in form fields.
+        request={"application/json": InputSerializer},
         responses={200: InquiryDetailOutputSerializer, **POST_ERRORS},
     )
     def post(self, request, inquiry_id: int):
@@ -329,8 +354,8 @@ class ReferralAnswerApi(InboxApiView):
         class Meta:
             ref_name = "InboxReferralAnswerInput"
 
-        answer = serializers.CharField(allow_blank=True)
-        answered_by_name = serializers.CharField(
+        answer = TextField(max_length=TEXT_MAX_LENGTH)
+        answered_by_name = StrictCharField(
             required=False, allow_blank=True, default="", help_text="Nama pejabat yang menjawab."
         )
 
@@ -358,8 +383,8 @@ class ReferralDeclineApi(InboxApiView):
         class Meta:
             ref_name = "InboxReferralDeclineInput"
 
-        reason = serializers.CharField(allow_blank=True)
-        suggested_instansi = serializers.CharField(
+        reason = TextField(max_length=TEXT_MAX_LENGTH)
+        suggested_instansi = StrictCharField(
             required=False, allow_blank=True, default="", help_text="Slug instansi yang berwenang."
         )
 
@@ -399,8 +424,10 @@ class InquiryStatsApi(InboxApiView):
         summary="Angka kotak masuk instansi ini untuk periode [start, end)",
         tags=TAG,
         parameters=[
-            OpenApiParameter("start", str, required=True, description="YYYY-MM-DD"),
-            OpenApiParameter("end", str, required=True, description="YYYY-MM-DD (tidak termasuk)"),
+            OpenApiParameter("start", OpenApiTypes.DATE, required=True, description="YYYY-MM-DD"),
+            OpenApiParameter(
+                "end", OpenApiTypes.DATE, required=True, description="YYYY-MM-DD (tidak termasuk)"
+            ),
         ],
         responses={
             200: inline_serializer(

@@ -1,5 +1,7 @@
 """OpenAPI generation hooks: the published schema is the instansi API under /api/v1/ only."""
 
+from drf_spectacular.authentication import SessionScheme
+
 
 def only_api_v1(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
@@ -61,3 +63,15 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The admin session (with its second factor done) that the API also accepts."""
+
+    target_class = "tenants.api.authentication.VerifiedSessionAuthentication"
+    name = "cookieAuth"
+    priority = 0
+
+
+# Operations that act for a person (the SOP's roles are people): a signed-in user only.
+SESSION_ONLY = [{"cookieAuth": []}]

@@ -4,15 +4,18 @@ Reads accept the instansi's API token or a signed-in admin user; writes act for 
 SOP's roles are people), so they need a signed-in user of this instansi.
 """
 
+import re
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from simpul.openapi import SESSION_ONLY
 
 from core import policy
 from core.errors import NotFound, SimpulError
@@ -93,6 +96,7 @@ class SopCreateFromTemplateApi(APIView):
         title = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
+        auth=SESSION_ONLY,
         tags=TAG,
         request=InputSerializer,
         responses={201: SopDetailOutputSerializer},
@@ -136,6 +140,7 @@ class SopUpdateApi(APIView):
         steps = StepSerializer(many=True)
 
     @extend_schema(
+        auth=SESSION_ONLY,
         tags=TAG,
         request=InputSerializer,
         responses=SopDetailOutputSerializer,
@@ -156,7 +161,13 @@ class SopUpdateApi(APIView):
 class SopActivateApi(APIView):
     permission_classes = [IsSopManager]
 
-    @extend_schema(tags=TAG, request=None, responses=SopOutputSerializer, summary="Berlakukan SOP")
+    @extend_schema(
+        auth=SESSION_ONLY,
+        tags=TAG,
+        request=None,
+        responses=SopOutputSerializer,
+        summary="Berlakukan SOP",
+    )
     def post(self, request, pk: int):
         sop = services.sop_activate(actor=request.user, sop=_sop(pk))
         return Response(SopOutputSerializer(sop).data)
@@ -186,6 +197,7 @@ class AssignmentCreateApi(APIView):
         nota_dinas = serializers.CharField(required=False, allow_blank=True, default="")
 
     @extend_schema(
+        auth=SESSION_ONLY,
         tags=TAG,
         request=InputSerializer,
         responses={201: AssignmentOutputSerializer},
@@ -222,6 +234,7 @@ class AssignmentDraftApi(APIView):
     permission_classes = [IsInstansiUser]
 
     @extend_schema(
+        auth=SESSION_ONLY,
         tags=TAG,
         request=None,
         responses={201: AssignmentOutputSerializer},
@@ -253,6 +266,7 @@ class AssignmentSharesApi(APIView):
         shares = ShareSerializer(many=True)
 
     @extend_schema(
+        auth=SESSION_ONLY,
         tags=TAG,
         request=InputSerializer,
         responses={201: AssignmentOutputSerializer},
@@ -271,6 +285,17 @@ class AssignmentSharesApi(APIView):
         )
 
 
+def _date_param(request, name: str, default: str):
+    """A YYYY-MM-DD query parameter (the schema's `format: date`); absent: `default`."""
+    value = request.query_params.get(name, default)
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError as exc:
+        raise SimpulError("Tanggal ditulis YYYY-MM-DD, mis. 2026-01-31.") from exc
+
+
 class SopStatsApi(APIView):
     permission_classes = [IsInstansiCaller]
 
@@ -278,22 +303,17 @@ class SopStatsApi(APIView):
         tags=TAG,
         responses=SopStatsOutputSerializer,
         parameters=[
-            OpenApiParameter("dari", str, description="tanggal awal YYYY-MM-DD"),
-            OpenApiParameter("sampai", str, description="tanggal akhir YYYY-MM-DD (termasuk)"),
+            OpenApiParameter("dari", OpenApiTypes.DATE, description="tanggal awal YYYY-MM-DD"),
+            OpenApiParameter(
+                "sampai", OpenApiTypes.DATE, description="tanggal akhir YYYY-MM-DD (termasuk)"
+            ),
         ],
         summary="Angka SOP per periode",
     )
     def get(self, request):
         today = timezone.localdate()
-        try:
-            first = datetime.strptime(
-                request.query_params.get("dari") or f"{today:%Y-01-01}", "%Y-%m-%d"
-            ).date()
-            last = datetime.strptime(
-                request.query_params.get("sampai") or f"{today:%Y-%m-%d}", "%Y-%m-%d"
-            ).date()
-        except ValueError as exc:
-            raise SimpulError("Tanggal ditulis YYYY-MM-DD, mis. 2026-01-31.") from exc
+        first = _date_param(request, "dari", f"{today:%Y-01-01}")
+        last = _date_param(request, "sampai", f"{today:%Y-%m-%d}")
         if last < first:
             raise SimpulError("Tanggal 'sampai' tidak boleh sebelum 'dari'.", field="sampai")
         tz = timezone.get_current_timezone()
