@@ -142,13 +142,20 @@ class SopStep(models.Model):
 
 
 class Assignment(models.Model):
-    """Penugasan liputan: step 1 of the publication SOP, the one timed record of an item."""
+    """Penugasan liputan: step 1 of the publication SOP, the one timed record of an item.
+
+    An item started in the page editor gets one too (`origin` editor): its creator decided to
+    cover it, so step 1 is theirs at creation and step 2 runs from then to the submission."""
+
+    class Origin(models.TextChoices):
+        PENUGASAN = "penugasan", "Penugasan liputan"
+        EDITOR = "editor", "Dibuat langsung di editor berita"
 
     sop = models.ForeignKey(
         Sop, verbose_name="SOP", on_delete=models.PROTECT, related_name="assignments"
     )
     event = models.CharField("kegiatan", max_length=255)
-    place = models.CharField("tempat", max_length=255)
+    place = models.CharField("tempat", max_length=255, blank=True)
     event_at = models.DateTimeField("waktu kegiatan")
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -157,6 +164,9 @@ class Assignment(models.Model):
         related_name="sop_assignments",
     )
     nota_dinas = models.CharField("nomor nota dinas", max_length=120, blank=True)
+    origin = models.CharField(
+        "dimulai dari", max_length=16, choices=Origin.choices, default=Origin.PENUGASAN
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="ditugaskan oleh",
@@ -271,6 +281,7 @@ class Notification(models.Model):
     the notice (`outbox_key`), so `email_sent_at` is when the outbox delivered it."""
 
     class Level(models.IntegerChoices):
+        GILIRAN = 0, "Giliran langkah berikutnya"
         MENDEKATI = 80, "Mendekati batas waktu (80 %)"
         TERLAMBAT = 100, "Melewati batas waktu"
 

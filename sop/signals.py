@@ -1,6 +1,7 @@
-"""Receivers of Wagtail's workflow signals: each re-measures the assignment of the page moved.
+"""Receivers of Wagtail's workflow signals: each re-measures the assignment of the page moved
+and tells whoever acts next.
 
-The receivers only call `services.assignment_sync_for_page`; the rules live in services.
+The receivers only call `services.sync_and_notify_for_page`; the rules live in services.
 """
 
 from django.dispatch import receiver
@@ -16,7 +17,7 @@ from wagtail.signals import (
     workflow_submitted,
 )
 
-from .services import assignment_sync_for_page
+from .services import sync_and_notify_for_page
 
 
 def _page_id_of_workflow_state(workflow_state) -> str | None:
@@ -34,7 +35,7 @@ def _page_id_of_workflow_state(workflow_state) -> str | None:
 @receiver(workflow_rejected)
 @receiver(workflow_cancelled)
 def _on_workflow(sender, instance, **kwargs):
-    assignment_sync_for_page(_page_id_of_workflow_state(instance))
+    sync_and_notify_for_page(_page_id_of_workflow_state(instance))
 
 
 @receiver(task_submitted)
@@ -42,9 +43,9 @@ def _on_workflow(sender, instance, **kwargs):
 @receiver(task_rejected)
 @receiver(task_cancelled)
 def _on_task(sender, instance, **kwargs):
-    assignment_sync_for_page(_page_id_of_workflow_state(instance.workflow_state))
+    sync_and_notify_for_page(_page_id_of_workflow_state(instance.workflow_state))
 
 
 @receiver(page_published)
 def _on_published(sender, instance, **kwargs):
-    assignment_sync_for_page(instance.pk)
+    sync_and_notify_for_page(instance.pk)

@@ -281,6 +281,7 @@ class AssignmentDetailView(AdminPage):
         context.update(
             assignment=assignment,
             timeline=selectors.assignment_timeline(assignment),
+            step_message=services.step_message(assignment),
             can_draft=not assignment.page_id
             and (user.is_superuser or user.pk == assignment.assignee_id),
             share_forms=[

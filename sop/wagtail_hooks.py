@@ -2,7 +2,9 @@
 
 While a publication SOP is in force, a news page is published only by the workflow's last task:
 the "Terbitkan" action is removed from the editor's menu, and a crafted POST (edit, create or
-bulk) is refused with a message.
+bulk) is refused with a message. A news page created in the editor joins the SOP at the drafting
+step; after each step the editor says which step is done and who acts next, and the page's header
+links to the one screen of the item's five steps.
 """
 
 from django.contrib import messages
@@ -10,8 +12,9 @@ from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.widgets import Button
 
-from . import selectors
+from . import selectors, services
 from . import urls as admin_urls
 from .models import Sop
 
@@ -120,3 +123,53 @@ def hide_publish_action(menu_items, request, context):
         page = context.get("parent_page")
     if sop_enforced(page):
         menu_items[:] = [item for item in menu_items if item.name != "action-publish"]
+
+
+_STEP_ACTIONS = ("action-submit", "action-workflow-action", "action-restart-workflow")
+
+
+def _say_step(request, page) -> None:
+    assignment = selectors.assignment_for_page(page.pk)
+    if assignment is None:
+        return
+    text = services.step_message(assignment)
+    if text:
+        messages.info(request, text)
+
+
+@hooks.register("after_create_page")
+def join_sop_from_editor(request, page):
+    """A news item started in the editor gets its assignment and timing from creation on."""
+    assignment = services.assignment_start_from_editor(actor=request.user, page=page)
+    if assignment is not None:
+        messages.info(
+            request,
+            "Berita ini masuk alur SOP publikasi: langkah 1 dicatat atas nama Anda (dimulai dari "
+            "editor, tanpa nota dinas); langkah 2 berjalan sampai draf dikirim untuk koreksi.",
+        )
+        if any(request.POST.get(name) for name in _STEP_ACTIONS):
+            _say_step(request, page)
+    return None
+
+
+@hooks.register("after_edit_page")
+def say_step_after_edit(request, page):
+    if any(request.POST.get(name) for name in _STEP_ACTIONS):
+        _say_step(request, page)
+    return None
+
+
+@hooks.register("register_page_header_buttons")
+def sop_flow_button(page, user, view_name, next_url=None):
+    assignment = selectors.assignment_for_page(page.pk) if page.pk else None
+    if assignment is None:
+        return []
+    return [
+        Button(
+            "Alur SOP (5 langkah)",
+            reverse("sop:assignment_detail", args=[assignment.pk]),
+            icon_name="tasks",
+            attrs={"id": "sop-flow-link"},
+            priority=80,
+        )
+    ]

@@ -15,6 +15,12 @@ from .notifications import (
     notification_resend_unsent,
     notification_send_email,
 )
+from .steps_flow import (
+    assignment_start_from_editor,
+    format_minutes,
+    step_message,
+    sync_and_notify_for_page,
+)
 from .timing import assignment_sync, assignment_sync_for_page
 from .versions import (
     sop_activate,
@@ -30,6 +36,10 @@ __all__ = [
     "assignment_create",
     "assignment_record_shares",
     "assignment_start_draft",
+    "assignment_start_from_editor",
+    "format_minutes",
+    "step_message",
+    "sync_and_notify_for_page",
     "assignment_sync",
     "assignment_sync_for_page",
     "deadline_sweep",

@@ -23,6 +23,7 @@ from tenants.registry.selectors import official_account_list_active
 
 from ..models import Assignment, Share, Sop, SopStep
 from ..selectors import active_publication_sop
+from .steps_flow import sync_and_notify
 from .timing import _sync_assignment
 from .workflow import _news_index
 
@@ -72,6 +73,9 @@ def assignment_create(
         )
     if event_at is None:
         raise SimpulError("Waktu kegiatan wajib diisi.", field="event_at")
+    if not (place or "").strip():
+        # Blank only for an item started in the editor; a penugasan names where to cover.
+        raise SimpulError("Tempat: Bidang ini tidak boleh kosong.", field="place")
     assignment = Assignment(
         sop=sop,
         event=(event or "").strip(),
@@ -88,7 +92,7 @@ def assignment_create(
         labels = {"event": "Kegiatan", "place": "Tempat", "nota_dinas": "Nomor nota dinas"}
         raise SimpulError(f"{labels.get(field, field)}: {' '.join(messages)}", field=field) from exc
     assignment.save()
-    _sync_assignment(assignment)
+    sync_and_notify(assignment)
     audit_record(
         actor=actor,
         action="sop.assignment.create",
@@ -127,7 +131,7 @@ def assignment_start_draft(*, actor, assignment: Assignment, title: str = "") ->
     assignment.page = page
     assignment.draft_created_at = now
     assignment.save(update_fields=["page", "draft_created_at"])
-    _sync_assignment(assignment)
+    sync_and_notify(assignment)
     audit_record(
         actor=actor,
         action="sop.assignment.draft",
