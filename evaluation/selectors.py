@@ -227,6 +227,25 @@ SORT_KEYS = {
 }
 
 
+# A snapshot older than this is marked on the console (the beat refreshes changed ones each
+# minute; older means nothing changed, or the worker is behind).
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+def freshness(refreshed_at: datetime.datetime | None, *, now: datetime.datetime) -> str:
+    """'diperbarui 3 menit lalu' for a console row; 'belum pernah diperbarui' without one."""
+    if refreshed_at is None:
+        return "belum pernah diperbarui"
+    seconds = max(int((now - refreshed_at).total_seconds()), 0)
+    if seconds < 60:
+        return "diperbarui baru saja"
+    if seconds < 3600:
+        return f"diperbarui {seconds // 60} menit lalu"
+    if seconds < 86400:
+        return f"diperbarui {seconds // 3600} jam lalu"
+    return f"diperbarui {seconds // 86400} hari lalu"
+
+
 def console_table(
     *,
     year: int,
@@ -266,6 +285,7 @@ def console_table(
         )
     )
     status_labels = dict(AnnualReport.Status.choices)
+    now = timezone.now()
     rows = []
     for inst in instansi_qs:
         snap = inst.year_snapshots[0] if inst.year_snapshots else None
@@ -283,6 +303,8 @@ def console_table(
             total=float(inst.eval_total) if inst.eval_total is not None else None,
             predicate=inst.eval_predicate or "",
             refreshed_at=snap.refreshed_at if snap else None,
+            freshness=freshness(snap.refreshed_at if snap else None, now=now),
+            stale=snap is None or now - snap.refreshed_at > STALE_AFTER,
             has_snapshot=snap is not None,
         )
         rows.append(row)

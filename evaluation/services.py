@@ -922,9 +922,12 @@ def evaluation_release(*, report: AnnualReport, actor) -> Evaluation:
 
 def snapshot_refresh(*, instansi: Instansi, year: int, today=None) -> InstansiSnapshot:
     """Recompute one instansi's console figures (Celery: runs the sources in its schema)."""
+    # Stamped with the time the reading started: a change made while the sources are read is
+    # newer than the snapshot, so the next freshness check refreshes it again.
+    started = timezone.now()
     raw = fig.collect(instansi, year=year, today=today)
     snapshot, _ = InstansiSnapshot.objects.update_or_create(
-        instansi=instansi, year=year, defaults={"data": raw, "refreshed_at": timezone.now()}
+        instansi=instansi, year=year, defaults={"data": raw, "refreshed_at": started}
     )
     return snapshot
 

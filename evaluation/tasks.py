@@ -23,7 +23,7 @@ from tenants.models import Instansi
 from tenants.services import instansi_provision
 
 from . import exports
-from .models import AnnualReport, ConsoleJob
+from .models import AnnualReport, ConsoleJob, InstansiSnapshot
 from .selectors import period_for
 
 logger = logging.getLogger("simpul.evaluation")
@@ -189,6 +189,83 @@ def refresh_all_snapshots(year: int | None = None) -> int:
             finally:
                 connection.set_schema_to_public()
     return count
+
+
+def snapshot_queued_key(instansi_id: int, year: int) -> str:
+    return f"evaluation:snapshot-queued:{instansi_id}:{year}"
+
+
+@shared_task
+def refresh_instansi_snapshot(instansi_id: int, year: int) -> bool:
+    """Refresh one instansi's snapshot of `year` (sent by `refresh_changed_snapshots`)."""
+    from .services import snapshot_refresh
+
+    try:
+        inst = Instansi.objects.active().filter(pk=instansi_id).first()
+        if inst is None:
+            return False
+        snapshot_refresh(instansi=inst, year=year)
+        return True
+    finally:
+        connection.set_schema_to_public()
+        with schema_context(get_public_schema_name()):
+            cache.delete(snapshot_queued_key(instansi_id, year))
+
+
+# A refresh already sent is not sent again for this long (the worker may be busy).
+QUEUED_TTL = 5 * 60
+
+
+def stale_snapshots(today: datetime.date | None = None) -> list[tuple[int, int]]:
+    """(instansi id, year) of every snapshot whose sources changed after it was made.
+
+    Stale: the newest created/updated timestamp of the rows its figures come from is later
+    than the snapshot's time, or the active instansi has no snapshot of the year yet."""
+    from . import sources
+    from .selectors import open_reporting_year
+
+    today = today or timezone.localdate()
+    years = sorted({today.year, open_reporting_year(today)})
+    instansi = list(Instansi.objects.active())
+    try:
+        changed = sources.last_changes(instansi)
+    finally:
+        connection.set_schema_to_public()
+    snapshots = {
+        (s.instansi_id, s.year): s.refreshed_at
+        for s in InstansiSnapshot.objects.filter(year__in=years).only(
+            "instansi_id", "year", "refreshed_at"
+        )
+    }
+    stale = []
+    for inst in instansi:
+        for year in years:
+            refreshed = snapshots.get((inst.pk, year))
+            last = changed.get(inst.pk)
+            if refreshed is None or (last is not None and last > refreshed):
+                stale.append((inst.pk, year))
+    return stale
+
+
+@shared_task
+def refresh_changed_snapshots(today_iso: str | None = None) -> int:
+    """Beat (every minute): one refresh task per instansi whose snapshot is stale.
+
+    A refresh sent and not yet run is not sent again (a cache mark for QUEUED_TTL, cleared by
+    the refresh). Returns how many refreshes were sent."""
+    today = datetime.date.fromisoformat(today_iso) if today_iso else None
+    sent = 0
+    for instansi_id, year in stale_snapshots(today):
+        key = snapshot_queued_key(instansi_id, year)
+        with schema_context(get_public_schema_name()):
+            if not cache.add(key, 1, QUEUED_TTL):
+                continue  # sent already and not run yet
+        if send_task_safely(refresh_instansi_snapshot, instansi_id, year):
+            sent += 1
+        else:
+            with schema_context(get_public_schema_name()):
+                cache.delete(key)  # the next minute tries again
+    return sent
 
 
 @shared_task

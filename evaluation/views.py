@@ -186,6 +186,10 @@ def console_index(request):
         "signer_missing": not period.signer_name.strip(),
         "is_platform_admin": roles.is_platform_admin(request.user, request.tenant),
         "refreshed_at": max((r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None),
+        "oldest_refreshed_at": min(
+            (r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None
+        ),
+        "stale_rows": sum(1 for r in rows if r["stale"]),
     }
     return render(request, "evaluation/console/index.html", context)
 

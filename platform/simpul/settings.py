@@ -303,6 +303,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "evaluation.tasks.refresh_all_snapshots",
         "schedule": 3600.0,
     },
+    # The console's snapshots follow their sources within a minute: only changed instansi.
+    "evaluation-refresh-changed-snapshots": {
+        "task": "evaluation.tasks.refresh_changed_snapshots",
+        "schedule": 60.0,
+    },
     "evaluation-deadline-reminders": {
         "task": "evaluation.tasks.send_deadline_reminders",
         "schedule": 86400.0,
