@@ -222,6 +222,9 @@ def console_instansi(request, slug: str):
         "year": year,
         "years": _years(),
         "snapshot": snapshot,
+        "freshness": selectors.freshness(
+            snapshot.refreshed_at if snapshot else None, now=timezone.now()
+        ),
         "raw": raw,
         "row": row,
         "report": report,
