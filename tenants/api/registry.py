@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from core.errors import NotFound, SimpulError
 
 from ..registry import selectors, services
-from ..registry.platforms import UrlError
+from ..registry.platforms import PLATFORM_BY_CODE, UrlError
 
 
 class VerifyApi(APIView):
@@ -41,10 +41,31 @@ class VerifyApi(APIView):
         retired_on = serializers.DateField(allow_null=True)
 
     @extend_schema(
+        operation_id="account_verify",
+        summary="Periksa apakah sebuah akun adalah akun resmi instansi",
+        description=(
+            "Isi `url`, atau `platform` bersama `handle`. Bila `url` diisi, `platform` dan "
+            "`handle` tidak dibaca. Jawaban 200 juga untuk akun yang tidak terdaftar "
+            "(`status` = `tidak_terdaftar`); 400 untuk alamat atau nama akun yang tidak sah."
+        ),
         parameters=[
-            OpenApiParameter("url", str, description="Alamat akun"),
-            OpenApiParameter("platform", str, description="Kode platform (mis. instagram)"),
-            OpenApiParameter("handle", str, description="Nama akun"),
+            OpenApiParameter(
+                "url",
+                str,
+                description="Alamat akun, mis. https://instagram.com/namaakun (http/https).",
+            ),
+            OpenApiParameter(
+                "platform",
+                str,
+                enum=list(PLATFORM_BY_CODE),
+                description="Kode platform, bersama `handle`.",
+            ),
+            OpenApiParameter(
+                "handle",
+                str,
+                pattern=r"^\s*@?\s*[A-Za-z0-9._-]{1,100}\s*$",
+                description="Nama akun (boleh diawali @), bersama `platform`.",
+            ),
         ],
         responses=OutputSerializer,
     )

@@ -20,6 +20,8 @@ TENANT_URLCONF = "simpul.urls_tenant"
 PUBLIC_BY_DESIGN: dict[tuple[str, str], str] = {
     (PUBLIC_URLCONF, "healthz"): "health probe: reachability flags, no data",
     (PUBLIC_URLCONF, "livez"): "liveness probe",
+    (PUBLIC_URLCONF, "api-schema"): "OpenAPI description of the public verification API, no data",
+    (PUBLIC_URLCONF, "api-docs"): "API documentation page of the portal, no data",
     (PUBLIC_URLCONF, "home"): "regency portal: active instansi and published news",
     (PUBLIC_URLCONF, "instansi-logo"): "logos of active instansi, shown on the portal",
     (PUBLIC_URLCONF, "news-image"): "images of published news in the portal index",
