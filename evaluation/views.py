@@ -287,6 +287,7 @@ def console_report(request, pk: int):
         "tagar": (report.figures.get("news_by_tagar") or {}).get("value") or {},
         "feedback": selectors.report_feedback(report),
         "extension_requests": selectors.extension_requests(report=report),
+        "auto": selectors.report_auto_texts(report),
     }
     return render(request, "evaluation/console/report.html", context)
 

@@ -211,3 +211,6 @@ def test_items_b_to_f_show_their_generated_text(overdue):
         "forwarded_note",
     }
     assert "pesan" in texts["forwarded_note"]
+    console = login_client("diskominfo").get(f"/console/laporan/{overdue.pk}/").content.decode()
+    assert f"Sepanjang tahun {overdue.year} instansi mempublikasikan" in console
+    assert "(diisi otomatis)" in console
