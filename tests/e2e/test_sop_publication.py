@@ -99,12 +99,20 @@ def test_five_steps_by_three_users_end_with_the_page_live(live_server_url, brows
     edit_url = staf.url
     assert staf.locator("button[name='action-publish']").count() == 0  # no shortcut
     footer_action(staf, "button[name='action-submit']")
+    # After each step the editor says what was done and who acts next.
+    assert "Langkah 2 selesai: draf diajukan untuk koreksi." in staf.content()
 
     # 3. The Kasubbag approves; 4. the Kabag approves; 5. the Kasubbag approves and publishes.
     approve = "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
-    for reviewer in (kasubbag, kabag, kasubbag):
+    said = [
+        "Langkah 3 selesai: draf disetujui Kasubbag Humas",
+        "Langkah 4 selesai: draf disetujui Kabag Humas dan Protokol. Berikutnya: Kasubbag",
+        "Langkah 5: berita telah terbit. Berikutnya:",
+    ]
+    for reviewer, line in zip((kasubbag, kabag, kasubbag), said, strict=True):
         reviewer.goto(edit_url)
         footer_action(reviewer, approve)
+        assert line in reviewer.content()
 
     # ...and records where it was shared.
     kasubbag.goto(detail_url)
