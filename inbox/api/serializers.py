@@ -7,8 +7,8 @@ from rest_framework import serializers
 from ..models import Inquiry, InquiryEvent, Referral
 from ..services import official_account_label
 
-NO_NUL = r"^[^\x00]*$"
-NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
+NO_NUL = r"^[^\u0000]*$"
+NOT_BLANK = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"
 
 
 class StrictCharField(serializers.RegexField):

@@ -20,6 +20,27 @@ ERROR_RESPONSES = {
 }
 
 
+BLANK = {"type": "string", "maxLength": 0}
+
+
+def _blank_alternative_any_of(node) -> None:
+    """`oneOf: [<string with a pattern>, <empty string>]` becomes `anyOf`.
+
+    drf-spectacular offers the empty string beside a blank-allowing string with a pattern as
+    `oneOf`; a pattern that also matches "" (text without NUL) makes the empty string match
+    both, which `oneOf` forbids. Either one is what the field accepts: `anyOf`.
+    """
+    if isinstance(node, dict):
+        one_of = node.get("oneOf")
+        if isinstance(one_of, list) and len(one_of) == 2 and one_of[1] == BLANK:
+            node["anyOf"] = node.pop("oneOf")
+        for value in node.values():
+            _blank_alternative_any_of(value)
+    elif isinstance(node, list):
+        for value in node:
+            _blank_alternative_any_of(value)
+
+
 def add_error_responses(result, generator, request, public):
     """Document the JSON errors the shared exception handler gives every operation.
 
@@ -27,6 +48,7 @@ def add_error_responses(result, generator, request, public):
     either `{"detail": "…"}` or `{"field": ["…"]}`; listing them once here keeps each
     operation's documented statuses true without repeating them in every view.
     """
+    _blank_alternative_any_of(result)
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components.setdefault(
         "Error",

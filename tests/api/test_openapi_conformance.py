@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from inbox.models import Inquiry
 from tenants.models import Instansi
 from tenants.services import api_token_create
 from tests.conftest import host_of
@@ -202,3 +203,103 @@ def test_portal_api_docs_page(client):
     raw = client.get("/api/schema/?format=json", HTTP_HOST=host_of(None)).json()
     assert raw["info"]["title"] == "Simpul API portal kabupaten"
     assert list(raw["paths"]) == ["/api/v1/verify"]
+
+
+# --- what the schema now says, and the server enforces, without the fuzzer's luck --------------
+
+
+def _schema_of(client, slug):
+    return client.get("/api/schema/?format=json", HTTP_HOST=host_of(slug)).json()
+
+
+def _call(client, headers, method, path, data=None):
+    return getattr(client, method)(
+        path,
+        data,
+        content_type="application/json",
+        HTTP_HOST=headers["Host"],
+        HTTP_AUTHORIZATION=headers["Authorization"],
+    )
+
+
+def test_schema_declares_enums_dates_and_the_optional_tracking_code(client):
+    raw = _schema_of(client, "humas")
+    components, paths = raw["components"]["schemas"], raw["paths"]
+
+    def param(path, method, name):
+        return next(p for p in paths[path][method]["parameters"] if p["name"] == name)["schema"]
+
+    assert set(param("/api/v1/inquiries/", "get", "status")["enum"]) == set(Inquiry.Status.values)
+    assert set(param("/api/v1/inquiries/", "get", "kind")["enum"]) == set(Inquiry.Kind.values)
+    assert param("/api/v1/inquiries/stats/", "get", "start")["format"] == "date"
+    assert param("/api/v1/sop/statistik/", "get", "dari")["format"] == "date"
+    create = components["InboxInquiryCollectionInputRequest"]["properties"]
+    assert create["kind"]["allOf"] == [{"$ref": "#/components/schemas/InquiryKindEnum"}]
+    assert create["channel"]["allOf"] == [{"$ref": "#/components/schemas/InquiryChannelEnum"}]
+    answer = components["InboxInquiryAnswerInputRequest"]["properties"]["answer"]
+    assert answer["type"] == "string" and answer["minLength"] == 1 and "pattern" in answer
+    topics = components["InboxInquiryTopicsInputRequest"]["properties"]["topics"]
+    assert topics["type"] == "array" and topics["items"]["type"] == "string"
+    inquiry = components["InquiryDetailOutput"]
+    assert "tracking_code" in inquiry["properties"]
+    assert "tracking_code" not in inquiry["required"]
+
+
+def test_session_only_operations_say_so(client):
+    paths = _schema_of(client, "humas")["paths"]
+    session_only = {
+        (path, method)
+        for path, item in paths.items()
+        for method, operation in item.items()
+        if operation.get("security") == [{"cookieAuth": []}]
+    }
+    assert session_only == {
+        ("/api/v1/sop/dari-templat/", "post"),
+        ("/api/v1/sop/{id}/ubah/", "post"),
+        ("/api/v1/sop/{id}/berlakukan/", "post"),
+        ("/api/v1/sop/penugasan/baru/", "post"),
+        ("/api/v1/sop/penugasan/{id}/draf/", "post"),
+        ("/api/v1/sop/penugasan/{id}/unggahan/", "post"),
+        ("/api/v1/evaluation/reports/{year}/submit/", "post"),
+    }
+    assert paths["/api/v1/inquiries/"]["get"]["security"] == [{"tokenAuth": []}, {"cookieAuth": []}]
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "field"),
+    [
+        ("answer/", {"answer": 0}, "answer"),
+        ("answer/", {"answer": True}, "answer"),
+        ("answer/", {"answer": "   "}, "answer"),
+        ("reply/", {"reply": ["teks"]}, "reply"),
+        ("topics/", {"topics": {}}, "topics"),
+        ("topics/", {"topics": [1, 2]}, "topics"),
+        ("topics/", {"topics": "vaksin"}, "topics"),
+    ],
+)
+def test_non_strings_are_refused_not_stored(client, path, data, field):
+    humas = token_headers("humas")
+    created = _call(
+        client, humas, "post", "/api/v1/inquiries/", {"kind": "pertanyaan", "body": "Jadwal?"}
+    )
+    inquiry_id = created.json()["id"]
+    response = _call(client, humas, "post", f"/api/v1/inquiries/{inquiry_id}/{path}", data)
+    assert response.status_code == 400, response.content
+    assert field in response.json()
+    after = _call(client, humas, "get", f"/api/v1/inquiries/{inquiry_id}/").json()
+    assert after["status"] == "diterima" and after["public_reply"] == "" and after["topics"] == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"kind": 1, "body": "x"}, {"kind": "pertanyaan", "channel": 3, "body": "x"}],
+)
+def test_choices_must_be_strings(client, data):
+    response = _call(client, token_headers("humas"), "post", "/api/v1/inquiries/", data)
+    assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize("query", ["status=", "overdue=", "overdue=ya", "kind=KRITIK"])
+def test_filters_outside_the_schema_are_refused(client, query):
+    response = _call(client, token_headers("humas"), "get", f"/api/v1/inquiries/?{query}")
+    assert response.status_code == 400, response.content
