@@ -83,7 +83,8 @@ def _show_sop_timing(request, page) -> None:
         for row in selectors.assignment_timeline(assignment)
         if row["state_code"] in ("berjalan", "dikembalikan")
     ]
-    text = f"Penugasan liputan “{assignment.event}” (SOP versi {assignment.sop.version})"
+    source = "Berita dari editor" if assignment.origin == "editor" else "Penugasan liputan"
+    text = f"{source} “{assignment.event}” (SOP versi {assignment.sop.version})"
     if running:
         row = running[0]
         over = " — melewati standar" if row["over"] else ""
@@ -93,6 +94,7 @@ def _show_sop_timing(request, page) -> None:
         )
     else:
         text += "."
+    text += " Kelima langkahnya: menu ⋯ di judul halaman › Alur SOP (5 langkah)."
     messages.info(request, text)
 
 

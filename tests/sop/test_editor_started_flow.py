@@ -74,6 +74,7 @@ def test_a_page_created_in_the_editor_starts_its_assignment_at_drafting(
     connection.set_schema_to_public()
     edit = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
     assert f"/admin/sop/penugasan/{assignment.pk}/" in edit and "Alur SOP" in edit
+    assert "Berita dari editor “Bupati meninjau posyandu”" in edit
     detail = client.get(f"/admin/sop/penugasan/{assignment.pk}/").content.decode()
     assert "Dibuat langsung di editor berita" in detail
     assert detail.count('data-state="selesai"') == 1
