@@ -27,7 +27,7 @@ IDEMPOTENCY_PARAMETER = OpenApiParameter(
     name=HEADER,
     location=OpenApiParameter.HEADER,
     required=False,
-    type=str,
+    type={"type": "string", "maxLength": KEY_MAX_LENGTH},
     description=(
         "Kunci unik per permintaan (mis. UUID). Permintaan ulang dengan kunci dan isi yang sama "
         "mendapat jawaban pertama tanpa membuat data baru; kunci yang sama dengan isi berbeda "

@@ -25,6 +25,7 @@ from ..models import (
 )
 from .idempotency import IDEMPOTENCY_PARAMETER, run_idempotent
 from .serializers import (
+    NO_NUL,
     ErrorSerializer,
     InquiryDetailOutputSerializer,
     InquiryOutputSerializer,
@@ -134,7 +135,10 @@ class InquiryCollectionApi(InboxApiView):
         operation_id="inquiry_list_received",
         summary="Daftar pesan yang diterima instansi ini",
         tags=TAG,
-        parameters=[*LIST_PARAMETERS, OpenApiParameter("topic", str)],
+        parameters=[
+            *LIST_PARAMETERS,
+            OpenApiParameter("topic", str, pattern=NO_NUL, description="Saring menurut topik."),
+        ],
         responses={200: paginated(InquiryOutputSerializer, "PaginatedInquiryList"), **ERRORS},
     )
     def get(self, request):

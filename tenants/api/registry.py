@@ -52,6 +52,7 @@ class VerifyApi(APIView):
             OpenApiParameter(
                 "url",
                 str,
+                pattern=r"^[^\u0000]*$",
                 description="Alamat akun, mis. https://instagram.com/namaakun (http/https).",
             ),
             OpenApiParameter(
