@@ -15,25 +15,15 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from cms.portal import selectors as portal_selectors
-from cms.portal.models import PortalNewsItem
+from core.freshness import newest
 from inbox import selectors as inbox_selectors
-from inbox.models import FeedbackRecommendation, Inquiry, InquiryEvent, Referral
 from sop import selectors as sop_selectors
-from sop.models import Assignment, Share, Sop, StepRecord
 from tenants.models import Instansi
 from tenants.registry import selectors as registry_selectors
-from tenants.registry.models import (
-    Appointment,
-    AudienceFigure,
-    DecreeItem,
-    OfficialAccount,
-    SuratKeputusan,
-)
 
 logger = logging.getLogger("simpul.evaluation")
 
@@ -125,37 +115,10 @@ def feedback_summary(instansi: Instansi, *, year: int) -> dict | None:
 
 
 # --- when the sources last changed (the console's freshness) ----------------------------------
-# The other areas have no "last change" selector, and none may import evaluation to notify it;
-# so the beat compares the newest created/updated timestamps of the rows the figures come from
-# with each snapshot's time. Deleted rows are not seen here: the hourly full refresh covers them
-# (and figures that move with the calendar, such as an SK expiring).
-
-# (model, instansi field, timestamp fields) in the public schema, read for all instansi at once.
-PUBLIC_CHANGE_FIELDS = [
-    (Inquiry, "instansi", ("created_at", "updated_at")),
-    (InquiryEvent, "instansi", ("created_at",)),
-    (Referral, "from_instansi", ("requested_at", "answered_at")),
-    (Referral, "to_instansi", ("requested_at", "answered_at")),
-    (FeedbackRecommendation, "instansi", ("recorded_at",)),
-    (PortalNewsItem, "instansi", ("first_published_at", "last_published_at")),
-]
-# (model, timestamp fields) in each instansi's schema.
-TENANT_CHANGE_FIELDS = [
-    (SuratKeputusan, ("created_at", "updated_at")),
-    (OfficialAccount, ("created_at", "updated_at")),
-    (Appointment, ("created_at", "updated_at")),
-    (DecreeItem, ("created_at",)),
-    (AudienceFigure, ("recorded_at",)),
-    (Sop, ("created_at", "activated_at", "retired_at")),
-    (Assignment, ("created_at", "published_at", "shares_recorded_at", "completed_at")),
-    (StepRecord, ("finished_at",)),
-    (Share, ("recorded_at",)),
-]
-
-
-def _newest(*values):
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
+# None may import evaluation to notify it, so the beat compares, per instansi, the newest
+# timestamps of the rows the figures come from (each area's "last change" selector) with the
+# snapshot's time. Deleted rows are not seen here: the hourly full refresh covers them (and
+# figures that move with the calendar, such as an SK expiring).
 
 
 def last_changes(instansi_list: list[Instansi]) -> dict[int, datetime.datetime | None]:
@@ -164,26 +127,15 @@ def last_changes(instansi_list: list[Instansi]) -> dict[int, datetime.datetime |
     Public tables: one grouped query per table for every instansi; tenant tables: one query
     per table in each schema (the beat runs this once a minute, requests never do)."""
     ids = [i.pk for i in instansi_list]
-    newest: dict[int, datetime.datetime | None] = dict.fromkeys(ids)
-    for model, field, stamps in PUBLIC_CHANGE_FIELDS:
-        rows = (
-            model.objects.filter(**{f"{field}_id__in": ids})
-            .order_by()
-            .values(f"{field}_id")
-            .annotate(**{f"m_{s}": Max(s) for s in stamps})
-        )
-        for row in rows:
-            key = row[f"{field}_id"]
-            newest[key] = _newest(newest[key], *(row[f"m_{s}"] for s in stamps))
-    for inst in instansi_list:
-        newest[inst.pk] = _newest(newest[inst.pk], tenant_last_change(inst))
-    return newest
+    inbox = inbox_selectors.inbox_last_changes(instansi_ids=ids)
+    news = portal_selectors.news_last_changes(instansi_ids=ids)
+    return {
+        inst.pk: newest(inbox[inst.pk], news[inst.pk], tenant_last_change(inst))
+        for inst in instansi_list
+    }
 
 
 def tenant_last_change(instansi: Instansi) -> datetime.datetime | None:
     """The newest change among the instansi's own-schema rows (registry, SOP)."""
-    found = []
     with schema_context(instansi.schema_name):
-        for model, stamps in TENANT_CHANGE_FIELDS:
-            found += model.objects.aggregate(**{f"m_{s}": Max(s) for s in stamps}).values()
-    return _newest(*found)
+        return newest(registry_selectors.registry_last_change(), sop_selectors.sop_last_change())

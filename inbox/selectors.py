@@ -13,6 +13,7 @@ from django.db.models import Avg, Case, Count, Exists, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.freshness import newest_by_instansi
 from tenants.errors import NotFound
 from tenants.models import AccountDirectoryEntry, Instansi
 from tenants.registry.selectors import directory_list_for_instansi
@@ -553,3 +554,18 @@ def _hours(delta: timedelta) -> str:
     if minutes < 60:
         return f"{minutes} mnt"
     return f"{minutes // 60} jam {minutes % 60} mnt"
+
+
+# The console's freshness check (evaluation) reads when an instansi's inbox figures last moved.
+INBOX_CHANGE_FIELDS = [
+    (Inquiry, "instansi", ("created_at", "updated_at")),
+    (InquiryEvent, "instansi", ("created_at",)),
+    (Referral, "from_instansi", ("requested_at", "answered_at")),
+    (Referral, "to_instansi", ("requested_at", "answered_at")),
+    (FeedbackRecommendation, "instansi", ("recorded_at",)),
+]
+
+
+def inbox_last_changes(*, instansi_ids: list[int]) -> dict[int, datetime | None]:
+    """{instansi id: newest inquiry, event, referral or feedback timestamp} (None: no rows)."""
+    return newest_by_instansi(INBOX_CHANGE_FIELDS, instansi_ids)

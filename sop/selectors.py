@@ -10,6 +10,8 @@ from statistics import median
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from core.freshness import newest_in_schema
+
 from .models import Assignment, Notification, Share, Sop, SopStep, StepRecord
 
 
@@ -266,3 +268,16 @@ def sop_stats(*, start: datetime, end: datetime) -> dict:
             order: float(median(values)) for order, values in sorted(minutes_by_order.items())
         },
     }
+
+
+def sop_last_change() -> datetime | None:
+    """The newest change among the SOP rows of the schema in use (versions, assignments,
+    step records, shares): when the instansi's SOP figures last moved."""
+    return newest_in_schema(
+        [
+            (Sop, ("created_at", "activated_at", "retired_at")),
+            (Assignment, ("created_at", "published_at", "shares_recorded_at", "completed_at")),
+            (StepRecord, ("finished_at",)),
+            (Share, ("recorded_at",)),
+        ]
+    )

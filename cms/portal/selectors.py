@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.freshness import newest_by_instansi
 from tenants.models import Instansi
 from tenants.selectors import instansi_list_active
 
@@ -242,3 +243,10 @@ def portal_search_snippets(
 def portal_search_instansi_choices() -> list[tuple[str, str]]:
     """Active instansi for the search form's filter."""
     return list(instansi_list_active().values_list("schema_name", "name"))
+
+
+def news_last_changes(*, instansi_ids: list[int]) -> dict[int, datetime | None]:
+    """{instansi id: newest publication in the portal's news index} (None: no news)."""
+    return newest_by_instansi(
+        [(PortalNewsItem, "instansi", ("first_published_at", "last_published_at"))], instansi_ids
+    )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from core.freshness import newest_in_schema
+
 from ..models import AccountDirectoryEntry, Instansi, RegistryReminder
 from .models import Appointment, AudienceFigure, DecreeItem, OfficialAccount, SuratKeputusan
 from .platforms import (
@@ -291,3 +293,17 @@ def reminder_counts_by_instansi() -> dict[str, dict[str, int]]:
     for row in rows:
         counts.setdefault(row["instansi__schema_name"], {})[row["kind"]] = row["n"]
     return counts
+
+
+def registry_last_change() -> dt.datetime | None:
+    """The newest change among the registry rows of the schema in use (decrees, accounts,
+    appointments, audience figures): when the instansi's registry figures last moved."""
+    return newest_in_schema(
+        [
+            (SuratKeputusan, ("created_at", "updated_at")),
+            (OfficialAccount, ("created_at", "updated_at")),
+            (Appointment, ("created_at", "updated_at")),
+            (DecreeItem, ("created_at",)),
+            (AudienceFigure, ("recorded_at",)),
+        ]
+    )
