@@ -45,3 +45,8 @@ class IsInstansiCaller(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         return is_instansi_caller(request)
+
+
+# The OpenAPI security of operations that act for a person (the SOP's roles, the evaluator):
+# a signed-in session only, never a token ("cookieAuth" is the session scheme of the schema).
+SESSION_ONLY = [{"cookieAuth": []}]

@@ -5,7 +5,8 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from simpul.openapi import SESSION_ONLY
+
+from core.policy import SESSION_ONLY
 
 from .. import selectors, services
 

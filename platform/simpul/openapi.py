@@ -2,6 +2,8 @@
 
 from drf_spectacular.authentication import SessionScheme
 
+from core import policy
+
 
 def only_api_v1(endpoints):
     return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
@@ -95,5 +97,5 @@ class VerifiedSessionScheme(SessionScheme):
     priority = 0
 
 
-# Operations that act for a person (the SOP's roles are people): a signed-in user only.
-SESSION_ONLY = [{"cookieAuth": []}]
+# Operations that act for a person: a signed-in user only (the apps use it from the kernel).
+SESSION_ONLY = policy.SESSION_ONLY

@@ -15,11 +15,10 @@ from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from simpul.openapi import SESSION_ONLY
 
 from core import policy
 from core.errors import NotFound, SimpulError
-from core.policy import IsInstansiCaller
+from core.policy import SESSION_ONLY, IsInstansiCaller
 
 from .. import selectors, services
 from .serializers import (
