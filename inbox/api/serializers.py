@@ -8,7 +8,11 @@ from ..models import Inquiry, InquiryEvent, Referral
 from ..services import official_account_label
 
 NO_NUL = r"^[^\u0000]*$"
-NOT_BLANK = r"^[^\u0000]*[^\u0000\s][^\u0000]*$"
+# Python's whitespace (what str.strip() removes), spelled out so every regex engine agrees.
+SPACE = (
+    r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NOT_BLANK = rf"^[^\u0000]*[^\u0000{SPACE}][^\u0000]*$"
 
 
 class StrictCharField(serializers.RegexField):
@@ -37,6 +41,9 @@ class StrictCharField(serializers.RegexField):
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            # As the schema's maxLength counts: the text as sent, before trimming.
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 

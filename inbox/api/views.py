@@ -23,6 +23,7 @@ from ..models import (
     Inquiry,
     Referral,
 )
+from ..services._common import TOPIC_MAX_LENGTH, TOPICS_MAX
 from .idempotency import IDEMPOTENCY_PARAMETER, run_idempotent
 from .serializers import (
     NO_NUL,
@@ -292,7 +293,11 @@ class InquiryTopicsApi(InboxApiView):
         class Meta:
             ref_name = "InboxInquiryTopicsInput"
 
-        topics = serializers.ListField(child=StrictCharField(), allow_empty=True)
+        topics = serializers.ListField(
+            child=StrictCharField(max_length=TOPIC_MAX_LENGTH),
+            allow_empty=True,
+            max_length=TOPICS_MAX,
+        )
 
     @extend_schema(
         operation_id="inquiry_set_topics",
