@@ -3,6 +3,7 @@
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
+from rest_framework.utils import html
 
 from ..models import Inquiry, InquiryEvent, Referral
 from ..services import official_account_label
@@ -53,6 +54,12 @@ class TextField(StrictCharField):
 
 class StrictChoiceField(serializers.ChoiceField):
     """A choice that must be given as the exact string (not a number that reads like one)."""
+
+    def get_value(self, dictionary):
+        # A form field sent empty is an empty (unknown) choice, not "use the default".
+        if html.is_html_input(dictionary) and self.field_name in dictionary:
+            return dictionary.get(self.field_name)
+        return super().get_value(dictionary)
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
