@@ -145,7 +145,11 @@ def test_filters_by_instansi_and_kind_and_instansi_search_is_scoped(
         "Siaga",
     ]
     # The instansi's page links to the regency-wide search with the same words.
-    assert "Cari di seluruh situs" in html and "//localhost/cari/?q=banjir" in html
+    from django.conf import settings
+
+    port = f":{settings.SIMPUL_PUBLIC_PORT}" if settings.SIMPUL_PUBLIC_PORT else ""
+    portal = f"//{settings.SIMPUL_BASE_DOMAIN}{port}/cari/?q=banjir"
+    assert "Cari di seluruh situs" in html and portal in html
     assert portal_client.get("/cari/?q=banjir&jenis=bukan").status_code == 200
     assert "Tidak ada hasil" in portal_client.get("/cari/?q=banjir&jenis=bukan").content.decode()
 

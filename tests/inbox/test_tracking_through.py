@@ -276,7 +276,10 @@ def test_follow_up_reopens_to_the_related_instansi_with_a_fresh_clock(mailoutbox
     keys = [m.key for m in _citizen_mails(inquiry)]
     assert keys == [f"warga:{inquiry.pk}:jawaban:1", f"warga:{inquiry.pk}:jawaban:2"]
     r = client.post(f"/lacak/{inquiry.tracking_code}/lanjutan/", {"lanjutan-question": "Dan lagi?"})
-    assert r.status_code == 400 and "hanya dapat diajukan sekali" in r.content.decode()
+    body = r.content.decode()
+    # On failure, say which message the citizen got instead (the page's error summary).
+    said = re.findall(r"<li>([^<]{0,200})</li>", body)[:5]
+    assert r.status_code == 400 and "hanya dapat diajukan sekali" in body, said
 
 
 def test_follow_up_after_a_direct_answer_returns_to_the_receiving_instansi():
