@@ -111,7 +111,7 @@ def test_one_check_is_short_even_with_no_worker(monkeypatch):
 
     # A worker that another test of the run started may still listen on the broker: ping on
     # a control exchange no worker listens to, so "no worker" holds whatever ran before.
-    nobody = Celery("simpul-probe-test", broker=settings.CELERY_BROKER_URL)
+    nobody = Celery("simpul-probe-test", broker=settings.CELERY_BROKER_URL, set_as_current=False)
     nobody.conf.control_exchange = "simpul-probe-test-nobody"
     monkeypatch.setattr(simpul.celery, "app", nobody)
 
