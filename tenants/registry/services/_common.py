@@ -10,6 +10,7 @@ from core.errors import SimpulError
 from core.tenancy import instansi_in_use
 
 from ...models import Instansi
+from ..models import Appointment, DecreeItem
 
 
 def _instansi() -> Instansi:
@@ -38,3 +39,14 @@ def _audit(actor, action: str, obj, summary: str, before: dict | None, after: di
 
 def _today() -> dt.date:
     return timezone.localdate()
+
+
+def _decree_item(decree, obj, effect) -> DecreeItem:
+    """The row of an SK's history saying what it did (`effect`) to one account or appointment."""
+    if isinstance(obj, Appointment):
+        kind, target = DecreeItem.Kind.APPOINTMENT, {"appointment": obj}
+    else:
+        kind, target = DecreeItem.Kind.ACCOUNT, {"account": obj}
+    return DecreeItem.objects.create(
+        decree=decree, kind=kind, label=str(obj)[:300], effect=effect, **target
+    )

@@ -11,7 +11,7 @@ from core.validation import full_clean
 
 from ..models import DecreeItem, OfficialAccount, SuratKeputusan
 from ..platforms import PLATFORM_BY_CODE, UrlError, resolve_account_address
-from ._common import _audit, _instansi, _require, _today
+from ._common import _audit, _decree_item, _instansi, _require, _today
 from .decrees import _active_decree
 from .directory import directory_sync_account
 
@@ -82,13 +82,7 @@ def account_create(
     )
     full_clean(account, validate_constraints=False)
     _save_account(account)
-    DecreeItem.objects.create(
-        decree=decree,
-        kind=DecreeItem.Kind.ACCOUNT,
-        account=account,
-        label=str(account)[:300],
-        effect=DecreeItem.Effect.DESIGNATED,
-    )
+    _decree_item(decree, account, DecreeItem.Effect.DESIGNATED)
     _audit(
         actor,
         "registry.account.create",
@@ -184,13 +178,7 @@ def account_retire(
     account.retired_by = decree
     account.retired_on = on
     account.save()
-    DecreeItem.objects.create(
-        decree=decree,
-        kind=DecreeItem.Kind.ACCOUNT,
-        account=account,
-        label=str(account)[:300],
-        effect=DecreeItem.Effect.ENDED,
-    )
+    _decree_item(decree, account, DecreeItem.Effect.ENDED)
     _audit(
         actor,
         "registry.account.retire",
@@ -226,13 +214,7 @@ def account_reactivate(
     account.retired_by = None
     account.retired_on = None
     _save_account(account)
-    DecreeItem.objects.create(
-        decree=decree,
-        kind=DecreeItem.Kind.ACCOUNT,
-        account=account,
-        label=str(account)[:300],
-        effect=DecreeItem.Effect.DESIGNATED,
-    )
+    _decree_item(decree, account, DecreeItem.Effect.DESIGNATED)
     _audit(
         actor,
         "registry.account.reactivate",

@@ -10,7 +10,7 @@ from core.validation import full_clean
 
 from ..models import Appointment, DecreeItem, OfficialAccount, SuratKeputusan
 from ..validation import validate_nip
-from ._common import _audit, _instansi, _require, _today
+from ._common import _audit, _decree_item, _instansi, _require, _today
 from .decrees import _active_decree
 
 
@@ -90,13 +90,7 @@ def appointment_create(
     full_clean(appointment)
     appointment.save()
     appointment.accounts.set(accounts)
-    DecreeItem.objects.create(
-        decree=decree,
-        kind=DecreeItem.Kind.APPOINTMENT,
-        appointment=appointment,
-        label=str(appointment)[:300],
-        effect=DecreeItem.Effect.DESIGNATED,
-    )
+    _decree_item(decree, appointment, DecreeItem.Effect.DESIGNATED)
     _audit(
         actor,
         "registry.appointment.create",
@@ -182,13 +176,7 @@ def appointment_end(
     appointment.ended_by = ending
     appointment.save()
     if ending is not None:
-        DecreeItem.objects.create(
-            decree=ending,
-            kind=DecreeItem.Kind.APPOINTMENT,
-            appointment=appointment,
-            label=str(appointment)[:300],
-            effect=DecreeItem.Effect.ENDED,
-        )
+        _decree_item(ending, appointment, DecreeItem.Effect.ENDED)
     _audit(
         actor,
         "registry.appointment.end",

@@ -14,7 +14,7 @@ from core.validation import full_clean
 
 from ..models import Appointment, DecreeItem, OfficialAccount, SuratKeputusan
 from ..validation import validate_nip, validate_pdf
-from ._common import _audit, _instansi, _require, _today
+from ._common import _audit, _decree_item, _instansi, _require, _today
 from .directory import _sync_accounts_of_decree, directory_sync_account
 
 DECREE_FIELDS = (
@@ -202,15 +202,9 @@ def decree_update(*, actor, decree: SuratKeputusan, pdf=None, **changes: Any) ->
     return decree
 
 
-def _record_decree_effect(decree, kind, obj, effect, name: str, before: dict, actor) -> None:
+def _record_decree_effect(decree, obj, effect, name: str, before: dict, actor) -> None:
     """What a replacing SK did to one account or appointment: its history row and audit."""
-    DecreeItem.objects.create(
-        decree=decree,
-        kind=kind,
-        **{"account" if kind == DecreeItem.Kind.ACCOUNT else "appointment": obj},
-        label=str(obj)[:300],
-        effect=effect,
-    )
+    _decree_item(decree, obj, effect)
     _audit(
         actor,
         name,
@@ -319,7 +313,7 @@ def decree_replace(
             account.retired_on = new.effective_date
             effect, name = DecreeItem.Effect.ENDED, "registry.account.retire"
         account.save()
-        _record_decree_effect(new, DecreeItem.Kind.ACCOUNT, account, effect, name, before, actor)
+        _record_decree_effect(new, account, effect, name, before, actor)
         directory_sync_account(account, instansi=instansi)
     for appointment in appointments:
         before = model_snapshot(appointment)
@@ -334,9 +328,7 @@ def decree_replace(
             )
             effect, name = DecreeItem.Effect.ENDED, "registry.appointment.end"
         appointment.save()
-        _record_decree_effect(
-            new, DecreeItem.Kind.APPOINTMENT, appointment, effect, name, before, actor
-        )
+        _record_decree_effect(new, appointment, effect, name, before, actor)
     # Retired accounts of the old SK keep pointing at it; refresh their decree status too.
     _sync_accounts_of_decree(old, instansi)
     return new
