@@ -13,7 +13,6 @@ Mail is never sent with `fail_silently`.
 import logging
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -79,11 +78,10 @@ def outbox_enqueue(
     recipients: Iterable[str],
     subject: str,
     body: str,
-    deliver_task: Any = None,
-    deliver_args: tuple = (),
 ) -> OutboxMessage | None:
-    """Add one message (None when its key was enqueued before) and deliver it after commit,
-    by the kernel's task, or by `deliver_task(*deliver_args)` when the app keeps its own."""
+    """Add one message (None when its key was enqueued before) and deliver it after commit by
+    the kernel's task (`core.tasks.deliver_outbox_message`), the one delivery path of every
+    app's mail; `core.tasks.sweep_outbox` retries what it could not deliver."""
     try:
         with transaction.atomic():
             message = OutboxMessage.objects.create(
@@ -97,10 +95,7 @@ def outbox_enqueue(
             )
     except IntegrityError:
         return None  # already enqueued: exactly one message per key
-    if deliver_task is not None:
-        send_on_commit(deliver_task, *deliver_args)
-    else:
-        send_on_commit(tasks.deliver_outbox_message, message.pk)
+    send_on_commit(tasks.deliver_outbox_message, message.pk)
     return message
 
 

@@ -265,10 +265,12 @@ class InquiryEvent(models.Model):
 
 
 class Notification(models.Model):
-    """Outbox row: one notice to one instansi's petugas and pejabat, sent exactly once.
+    """One notice to one instansi's petugas and pejabat about an inquiry or a referral.
 
     `key` makes a notice unique (e.g. `rujukan:12:pengingat`), so the clock and retries never
-    make a second one; `sent_at` stays empty until delivery, and the sweeper re-sends those.
+    make a second one. Its mail is the kernel's outbox message `inbox:<key>`, delivered and
+    retried only by the outbox; `sent_at`, `recipients` and `attempts` show that delivery
+    (copied by the outbox's hook, inbox/apps.py).
     """
 
     class Kind(models.TextChoices):

@@ -1,40 +1,40 @@
-"""Celery tasks of the SOP app: deadline notices per instansi.
+"""Celery tasks of the SOP app: the deadline sweep, fanned out one task per instansi.
 
 Their e-mail is delivered by the kernel's outbox (`core.tasks`), whose one sweeper re-sends
-what was not delivered.
+what was not delivered; the SOP has no sender of its own.
 """
-
-import logging
 
 from celery import shared_task
 from django_tenants.utils import schema_context
 
 from tenants.models import Instansi
 
-logger = logging.getLogger("simpul.sop")
-
-
-@shared_task(bind=True, max_retries=3, default_retry_delay=60)
-def send_notification_email(self, notification_id: int) -> bool:
-    """Deliver one notice's e-mail from the outbox (runs in the notice's schema; idempotent)."""
-    from .services import notification_send_email
-
-    try:
-        return notification_send_email(notification_id=notification_id)
-    except Exception as exc:  # noqa: BLE001 - mail server trouble: retry, the sweeper follows
-        raise self.retry(exc=exc) from exc
+# Beat runs the sweep every minute: spread its messages over half of that, so one tick's
+# backlog never overlaps the next.
+DEADLINES_SPREAD_SECONDS = 30.0
 
 
 @shared_task
-def sweep_deadlines() -> dict[str, int]:
-    """Beat: in every served instansi, notify steps at 80 % / 100 % of their standard time."""
+def sweep_deadlines() -> int:
+    """Beat: one `sweep_deadlines_instansi` per served instansi (core.fanout), so one slow
+    schema never delays the others; how many messages were sent."""
+    from core.fanout import fan_out
+
+    schemas = (
+        Instansi.objects.served().order_by("schema_name").values_list("schema_name", flat=True)
+    )
+    sent = fan_out(
+        sweep_deadlines_instansi, schemas=schemas, spread_seconds=DEADLINES_SPREAD_SECONDS
+    )
+    return len(sent.results)
+
+
+@shared_task
+def sweep_deadlines_instansi(schema_name: str) -> int:
+    """In one instansi, notify steps at 80 % / 100 % of their standard time; how many notices
+    were made. Idempotent: a notice is unique per step attempt, level and recipient, so a
+    message run twice, or late, makes none twice."""
     from .services import deadline_sweep
 
-    created: dict[str, int] = {}
-    for schema_name in Instansi.objects.served().values_list("schema_name", flat=True):
-        try:
-            with schema_context(schema_name):
-                created[schema_name] = len(deadline_sweep())
-        except Exception:  # noqa: BLE001 - one broken instansi must not stop the others
-            logger.exception("sweep SOP gagal untuk %s", schema_name)
-    return created
+    with schema_context(schema_name):
+        return len(deadline_sweep())

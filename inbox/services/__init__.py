@@ -19,7 +19,8 @@ The citizen (with the tracking code) rates an answer once and asks one follow-up
 (`citizen`); the citizen who left an e-mail address is mailed when an answer can be read.
 
 One module per seam: `transitions` (the table above), `clock` (the 24-hour referral clock),
-`feedback` (the pejabat's recommendations) and `notifications`; `_common` holds the table
+`feedback` (the pejabat's recommendations), `notifications` (whose mail the kernel's outbox
+delivers) and `idempotency` (the API's stored answers); `_common` holds the table
 (`TRANSITIONS`) and the steps they share.
 """
 
@@ -30,6 +31,7 @@ from ._common import (
     actor_display_name,
     new_tracking_code,
     normalize_tracking_code,
+    notice_outbox_key,
     official_account_label,
     referral_sla,
     super_instansi,
@@ -37,12 +39,8 @@ from ._common import (
 from .citizen import citizen_email, inquiry_follow_up, inquiry_rate, tracking_url
 from .clock import referral_clock_candidates, referral_clock_tick, referral_filter_overdue
 from .feedback import feedback_recommendation_save
-from .notifications import (
-    notice_retry_in,
-    notification_deliver,
-    notification_recipients,
-    notifications_sweep,
-)
+from .idempotency import IDEMPOTENCY_KEEP_DAYS, idempotency_records_delete_expired
+from .notifications import notice_mark_sent, notification_recipients
 from .transitions import (
     inquiry_answer,
     inquiry_close,
@@ -57,11 +55,13 @@ from .transitions import (
 
 __all__ = [
     "ACTION_LABELS",
+    "IDEMPOTENCY_KEEP_DAYS",
     "PETUGAS_GROUPS",
     "TRANSITIONS",
     "actor_display_name",
     "citizen_email",
     "feedback_recommendation_save",
+    "idempotency_records_delete_expired",
     "inquiry_answer",
     "inquiry_close",
     "inquiry_create",
@@ -73,10 +73,9 @@ __all__ = [
     "new_tracking_code",
     "normalize_topics",
     "normalize_tracking_code",
-    "notice_retry_in",
-    "notification_deliver",
+    "notice_mark_sent",
+    "notice_outbox_key",
     "notification_recipients",
-    "notifications_sweep",
     "official_account_label",
     "referral_answer",
     "referral_clock_candidates",

@@ -16,7 +16,6 @@ from tenants.models import AccountDirectoryEntry, Instansi
 from tenants.registry.selectors import directory_list_for_instansi
 from tenants.services import instansi_url
 
-from .. import tasks
 from ..models import (
     Inquiry,
     InquiryEvent,
@@ -170,7 +169,7 @@ def _notify(
     referral: Referral | None = None,
 ) -> Notification | None:
     """Add one notice (once per key) with its mail in the kernel's outbox, delivered after
-    commit by the inbox's task."""
+    commit by the kernel's task and retried by its sweeper."""
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -205,8 +204,6 @@ def _enqueue_mail(notification: Notification) -> int | None:
         ),
         subject=notification.subject,
         body=notification.message,
-        deliver_task=tasks.send_notification,
-        deliver_args=(notification.pk,),
     )
     return message.pk if message is not None else None
 

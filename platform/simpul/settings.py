@@ -284,7 +284,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_REDIS_SOCKET_TIMEOUT = 3
 # Entries that span tenants fan out one task per instansi (core.fanout), spread over part of
-# their period; the referral clock and the two outbox sweeps are one public-schema query each.
+# their period; the referral clock, the outbox sweep and the Idempotency-Key clean-up are one
+# public-schema query each.
 CELERY_BEAT_SCHEDULE: dict = {
     "tenants-check-template": {
         "task": "tenants.tasks.check_template_schema",
@@ -296,7 +297,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
     "inbox-referral-clock": {"task": "inbox.tasks.referral_clock", "schedule": 60.0},
-    "inbox-sweep-notifications": {"task": "inbox.tasks.sweep_notifications", "schedule": 120.0},
+    # The API's stored Idempotency-Key answers, forgotten after a week.
+    "inbox-delete-expired-idempotency-keys": {
+        "task": "inbox.tasks.delete_expired_idempotency_keys",
+        "schedule": 3600.0,
+    },
     # The one outbox of every app's mail: re-sends what the queue lost or the mail server refused.
     "core-sweep-outbox": {"task": "core.tasks.sweep_outbox", "schedule": 120.0},
     "evaluation-refresh-snapshots": {

@@ -9,12 +9,7 @@ stays exactly as it was.
 from ..selectors import active_publication_sop
 from ._steps import STEP_FIELDS, steps_as_input
 from .assignments import assignment_create, assignment_record_shares, assignment_start_draft
-from .notifications import (
-    deadline_sweep,
-    notification_mark_read,
-    notification_resend_unsent,
-    notification_send_email,
-)
+from .notifications import deadline_sweep, notification_mark_read
 from .steps_flow import (
     assignment_start_from_editor,
     format_minutes,
@@ -44,8 +39,6 @@ __all__ = [
     "assignment_sync_for_page",
     "deadline_sweep",
     "notification_mark_read",
-    "notification_resend_unsent",
-    "notification_send_email",
     "sop_activate",
     "sop_create",
     "sop_create_from_template",

@@ -1,8 +1,9 @@
 """Deadline notices of SOP steps: an in-app notice per executor, its e-mail in the kernel's outbox.
 
 A notice is unique per step record, attempt, level and recipient, and its mail's outbox key is
-the notice's, so neither a second sweep nor a retry sends anything twice. The outbox's one
-sweeper (`core.tasks.sweep_outbox`) re-sends what the queue or the mail server lost.
+the notice's, so neither a second sweep nor a retry sends anything twice. The mail is delivered
+only by the kernel (`core.tasks.deliver_outbox_message` after commit, then its one sweeper
+`core.tasks.sweep_outbox` for what the queue or the mail server lost).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from core.actions import action
 from core.errors import NotFound
-from core.outbox import outbox_deliver, outbox_enqueue, outbox_message_id, outbox_sweep
+from core.outbox import outbox_enqueue
 from tenants.services import instansi_url
 
 from ..models import Assignment, Notification, StepRecord
@@ -95,26 +96,6 @@ def deadline_sweep(*, now: datetime | None = None) -> list[Notification]:
                         body=notification.message,
                     )
     return created
-
-
-def notification_send_email(*, notification_id: int) -> bool:
-    """Deliver one notice's e-mail from the outbox unless already sent; True when this call
-    sent it. Runs outside any transaction: nothing is locked while the mail server answers."""
-    notification = Notification.objects.filter(pk=notification_id).first()
-    if notification is None or not notification.email:
-        return False
-    message_id = outbox_message_id(notification.outbox_key)
-    return message_id is not None and outbox_deliver(message_id=message_id)
-
-
-def notification_resend_unsent(*, older_than_minutes: int = 2) -> int:
-    """This instansi's SOP mail the queue or the mail server left unsent, delivered now (the
-    outbox sweeper does the same for every app's mail)."""
-    return outbox_sweep(
-        older_than_seconds=older_than_minutes * 60,
-        kind=OUTBOX_KIND,
-        schema_name=connection.schema_name,
-    )
 
 
 @action("sop.notification.read", "Notifikasi SOP dibaca")

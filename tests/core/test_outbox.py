@@ -7,7 +7,7 @@ from django.core import mail
 from django.utils import timezone
 
 from core.models import OutboxMessage
-from core.outbox import outbox_deliver, outbox_enqueue, outbox_sweep
+from core.outbox import outbox_deliver, outbox_enqueue, outbox_message_id, outbox_sweep
 from core.tasks import sweep_outbox
 from evaluation import services, tasks
 from tenants.models import Instansi
@@ -99,7 +99,8 @@ def test_no_mail_is_sent_inside_a_transaction_or_under_a_row_lock(instansi, sett
     settings.EMAIL_BACKEND = "tests.core.backends.LockSpyBackend"
     LockSpyBackend.depths = []
     outside = len(connection.atomic_blocks)  # the test's own transaction only
-    assert inbox.notification_deliver(notification_id=notice.pk) is True
+    message_id = outbox_message_id(inbox.notice_outbox_key(notice))
+    assert outbox_deliver(message_id=message_id) is True
     assert LockSpyBackend.depths == [outside]
     notice.refresh_from_db()
     assert notice.sent_at is not None and notice.attempts == 1

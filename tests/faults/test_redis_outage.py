@@ -180,8 +180,8 @@ def test_redis_down_nothing_lost_and_notifications_catch_up(
                 assert NewsPage.objects.live().filter(slug="rapat-redis-mati").exists()
             connection.set_schema_to_public()
 
-            # Redis is back: the periodic sweep (beat entry inbox-sweep-notifications) runs on a
-            # worker and delivers every notice the outage held back, once each.
+            # Redis is back: the kernel's periodic outbox sweep (beat entry core-sweep-outbox)
+            # runs on a worker and delivers every notice the outage held back, once each.
             if fault == "dead":
                 redis.start()
             else:
@@ -195,12 +195,10 @@ def test_redis_down_nothing_lost_and_notifications_catch_up(
                     _wait_sent(django_db_blocker, [late], tmp_path / "worker.log")
                 from simpul.celery import app
 
-                from inbox.tasks import sweep_notifications
+                from core.tasks import sweep_outbox
 
                 with app.connection_for_write(redis.url) as broker:
-                    sweep_notifications.apply_async(
-                        kwargs={"older_than_seconds": 0}, connection=broker
-                    )
+                    sweep_outbox.apply_async(kwargs={"older_than_seconds": 0}, connection=broker)
                 _wait_sent(django_db_blocker, [*codes, late], tmp_path / "worker.log")
                 # An invalidation lost while Redis hung is caught by the page-cache sweep
                 # (beat entry cms-page-cache-reconcile, every minute).

@@ -1,7 +1,8 @@
 """A Celery worker killed mid-task: the task comes back and its effect happens exactly once.
 
-The task is the inbox's real `send_notification` (acks_late, reject_on_worker_lost): it sends
-one mail for one outbox row and marks the row sent, in one transaction. The mail server first
+The task is the kernel's real `deliver_outbox_message` (acks_late, reject_on_worker_lost), the
+one delivery path of every app's mail, here an inbox notice's: it claims the outbox row, sends
+one mail and marks the row (and the notice, by the outbox's hook) sent. The mail server first
 hangs, so the worker is caught inside the task; the whole worker gets SIGKILL, the mail server
 recovers, another worker starts and must deliver the mail once, never twice.
 """
@@ -85,10 +86,15 @@ def test_worker_killed_mid_task_then_the_notice_is_delivered_exactly_once(
     (reject_on_worker_lost), it goes back to the queue and a fresh pool process runs it."""
     from simpul.celery import app
 
+    from core.models import OutboxMessage
+    from core.tasks import deliver_outbox_message
     from inbox.models import Notification
-    from inbox.tasks import send_notification
+    from inbox.services import notice_outbox_key
 
     notification, inquiry = unsent_notification
+    key = notice_outbox_key(notification)
+    with django_db_blocker.unblock():
+        message_id = OutboxMessage.objects.get(key=key).pk
     smtp = harness.FakeSmtp()
     try:
         with harness.redis_server() as redis:
@@ -105,7 +111,7 @@ def test_worker_killed_mid_task_then_the_notice_is_delivered_exactly_once(
             )
             log = tmp_path / "worker.log"
             with app.connection_for_write(redis.url) as broker:
-                send_notification.apply_async(args=[notification.pk], connection=broker)
+                deliver_outbox_message.apply_async(args=[message_id], connection=broker)
 
             def delivered() -> bool:
                 with django_db_blocker.unblock():
@@ -146,6 +152,8 @@ def test_worker_killed_mid_task_then_the_notice_is_delivered_exactly_once(
                 notification.refresh_from_db()
                 sent = Notification.objects.filter(inquiry=inquiry).exclude(sent_at=None)
                 assert sent.count() == 1
+                message = OutboxMessage.objects.get(key=key)
+                assert message.sent_at is not None and message.attempts == 1
             mails = [m for m in smtp.messages if inquiry.tracking_code in m]
             assert len(mails) == 1, log.read_text()[-2000:]
             assert notification.attempts == 1

@@ -103,11 +103,11 @@ def test_full_flow_humas_dinkes_disdik(django_capture_on_commit_callbacks):
         assert "siti@example.org" not in html and "Siti" not in html
 
     # The notices were queued after commit; the sweeper delivers what no worker took.
-    from inbox.services import notifications_sweep
+    from core.tasks import sweep_outbox
 
     kinds = set(Notification.objects.filter(inquiry_id=iid).values_list("kind", flat=True))
     assert kinds == {"pesan_baru", "rujukan_baru", "rujukan_dijawab"}
-    notifications_sweep(older_than_seconds=0)
+    sweep_outbox.run(older_than_seconds=0)
     assert any(code in m.subject for m in mail.outbox)
     assert not Notification.objects.filter(inquiry_id=iid, sent_at__isnull=True).exists()
 

@@ -144,7 +144,7 @@ def test_redis_down_during_100_submissions(django_db_setup, django_db_blocker):
             stderr=subprocess.DEVNULL,
         )
         sender = Celery(broker=redis_url)
-        sender.send_task("inbox.tasks.sweep_notifications", kwargs={"older_than_seconds": 0})
+        sender.send_task("core.tasks.sweep_outbox", kwargs={"older_than_seconds": 0})
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             with django_db_blocker.unblock():

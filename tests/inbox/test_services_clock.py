@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from core.outbox import outbox_message_id
+from core.tasks import deliver_outbox_message, sweep_outbox
 from inbox import selectors, services
 from inbox.models import InquiryEvent, Notification
 from tenants.models import Instansi
@@ -28,7 +30,7 @@ def _referral():
         to_instansi="dinkes",
         note="Mohon dijawab",
     )
-    services.notifications_sweep(older_than_seconds=0)  # the new-referral notices
+    sweep_outbox.run(older_than_seconds=0)  # the new-referral notices
     mail.outbox.clear()
     return referral
 
@@ -70,8 +72,8 @@ def test_reminder_at_18h_and_overdue_at_24h_each_sent_exactly_once():
             "overdue": 0,
         }
     assert _kinds(referral) == ["pengingat"]
-    assert services.notifications_sweep(older_than_seconds=0) == 1
-    assert services.notifications_sweep(older_than_seconds=0) == 0
+    assert sweep_outbox.run(older_than_seconds=0) == 1  # the kernel's one sweeper
+    assert sweep_outbox.run(older_than_seconds=0) == 0
     assert len(mail.outbox) == 1 and "Pengingat" in mail.outbox[0].subject
     assert mail.outbox[0].to == ["admin@dinkes.localhost"]
 
@@ -84,9 +86,10 @@ def test_reminder_at_18h_and_overdue_at_24h_each_sent_exactly_once():
     assert _kinds(referral) == ["eskalasi", "pengingat", "terlambat"]
     # delivering the same row twice (a retried task) sends it once
     overdue = Notification.objects.get(referral=referral, kind="terlambat")
-    assert services.notification_deliver(notification_id=overdue.pk) is True
-    assert services.notification_deliver(notification_id=overdue.pk) is False
-    services.notifications_sweep(older_than_seconds=0)
+    message_id = outbox_message_id(services.notice_outbox_key(overdue))
+    assert deliver_outbox_message.run(message_id) is True
+    assert deliver_outbox_message.run(message_id) is False
+    sweep_outbox.run(older_than_seconds=0)
     subjects = [m.subject for m in mail.outbox]
     assert sum("Terlambat" in s for s in subjects) == 1
     assert sum("Eskalasi" in s for s in subjects) == 1

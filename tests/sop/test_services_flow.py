@@ -5,6 +5,8 @@ from django.core import mail
 from wagtail.models import TaskState, WorkflowState
 
 from core.errors import SimpulError
+from core.outbox import outbox_message_id
+from core.tasks import deliver_outbox_message
 from sop import selectors, services
 from sop.models import Notification, Sop, StepRecord
 
@@ -107,8 +109,9 @@ def test_whole_flow_is_timed_and_an_overrun_is_flagged_and_notified_once(
 
     # The e-mail outbox: sent once, recorded, never twice.
     notice = Notification.objects.get(recipient=people["staf"], level=100)
-    assert services.notification_send_email(notification_id=notice.pk) is True
-    assert services.notification_send_email(notification_id=notice.pk) is False
+    message_id = outbox_message_id(notice.outbox_key)
+    assert deliver_outbox_message.run(message_id) is True
+    assert deliver_outbox_message.run(message_id) is False
     ours = [m for m in mail.outbox if "batas waktu" in m.subject]
     assert len(ours) == 1 and "melewati batas waktu" in ours[0].subject
     notice.refresh_from_db()
