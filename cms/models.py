@@ -1,7 +1,7 @@
 """Page types of an instansi's website and its identity settings (tenant schema).
 
-Pages only render: lists come from `cms.selectors`, caching from `cms.cache`, and what happens
-on publish (portal index, cache invalidation) from `cms.signals` → `cms.services`.
+Pages only render: lists come from `cms.selectors`, caching from the `cms.caching` package, and
+what happens on publish (portal index, cache invalidation) from `cms.signals` → `cms.services`.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,7 +17,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .blocks import LinkBlock, body_blocks
-from .cache import CachedPageMixin
+from .caching.pages import CachedPageMixin
+from .categories import CATEGORY_SHORT_LABELS, NewsCategory
 from .forms import CATEGORY_REQUIRED, TAGAR_REQUIRED, NewsPageForm
 from .params import query_param
 from .validators import (
@@ -30,21 +31,6 @@ from .validators import (
 )
 
 NEWS_PER_PAGE = 12
-
-
-class NewsCategory(models.TextChoices):
-    """The three kinds of message content allowed by KoBar Pasal 11."""
-
-    KEGIATAN = "kegiatan", "Kegiatan instansi (Pasal 11 huruf a)"
-    ISU = "isu", "Isu aktual daerah (Pasal 11 huruf b)"
-    KEBIJAKAN = "kebijakan", "Kebijakan pemerintah pusat dan provinsi (Pasal 11 huruf c)"
-
-
-CATEGORY_SHORT_LABELS = {
-    NewsCategory.KEGIATAN: "Kegiatan instansi",
-    NewsCategory.ISU: "Isu aktual daerah",
-    NewsCategory.KEBIJAKAN: "Kebijakan pusat & provinsi",
-}
 
 
 def _image_fk(label: str) -> models.ForeignKey:
@@ -117,7 +103,7 @@ class HomePage(CachedPageMixin, Page):
 
         if path_components:
             # The sections (berita, profil, kontak…) from the tenant's memo: no query.
-            section = selectors.section_pages(self).get(path_components[0])
+            section = selectors.section_page(self, path_components[0])
             if section is not None:
                 return section.route(request, path_components[1:])
         return super().route(request, path_components)
@@ -285,7 +271,9 @@ class NewsPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["news_index"] = self.get_parent().specific  # set by NewsIndexPage.route
+        # The index this page was routed through (selectors.news_page_for_route), else its parent.
+        news_index = getattr(self, "news_index", None)
+        context["news_index"] = news_index if news_index is not None else self.get_parent().specific
         return context
 
 

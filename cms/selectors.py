@@ -2,17 +2,21 @@
 
 What is the same for every visitor (the site's sections, its identity, its official accounts,
 whether any page is private, the latest news, a news page by its address) is read through the
-tenant's memo (`cms.cache.tenant_memo`): once per process until a change moves the tenant's
-generation on (any page saved, published or unpublished, identity, registry, privacy, images).
+tenant's memo (`cms.caching.memo.tenant_memo`): once per process until a change moves the
+tenant's generation on (any page saved, published or unpublished, identity, registry, privacy,
+images). A page read from the memo is returned as the request's own copy
+(`cms.caching.copies.request_copy`): nothing one request sets on it reaches another.
 """
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
 from tenants.registry.selectors import official_account_list_active
 
-from .cache import tenant_memo
+from .caching.copies import request_copies, request_copy
+from .caching.memo import tenant_memo
+from .caching.pages import any_view_restriction
 from .models import (
     ContactPage,
     HomePage,
@@ -30,8 +34,7 @@ CARD_RENDITION = "fill-640x360"  # cms/includes/news_card.html
 HERO_RENDITION = "fill-960x540"  # cms/home_page.html
 LOGO_RENDITIONS = ("height-96", "max-600x600")  # simpul_base.html: header; base_page.html: og
 
-# Page types that are sections of the site (children of the home page) and safe to share
-# between requests: they keep no per-request state.
+# Page types that are sections of the site (children of the home page), routed from the memo.
 SECTION_MODELS = (NewsIndexPage, StandardPage, ContactPage)
 
 
@@ -50,42 +53,41 @@ def contact_page() -> ContactPage | None:
 
 def site_news_index_page() -> NewsIndexPage | None:
     """`news_index_page()` from the tenant's memo (for links on every page)."""
-    return tenant_memo("news_index_page", news_index_page)
+    return request_copy(tenant_memo("news_index_page", news_index_page))
 
 
 def site_contact_page() -> ContactPage | None:
-    return tenant_memo("contact_page", contact_page)
+    return request_copy(tenant_memo("contact_page", contact_page))
 
 
-def section_pages(home: HomePage) -> dict[str, Page]:
-    """The home page's children of the section types, by slug, each knowing its parent."""
+def section_page(home: HomePage, slug: str) -> Page | None:
+    """The home page's child `slug` of a section type, from the tenant's memo of them all."""
 
     def build() -> dict[str, Page]:
         sections = {}
         for model in SECTION_MODELS:
             for page in model.objects.child_of(home):
-                page._cached_parent_obj = home
                 sections[page.slug] = page
         return sections
 
-    return tenant_memo(("sections", home.pk, home.path), build)
+    return request_copy(tenant_memo(("sections", home.pk, home.path), build).get(slug))
 
 
 def news_page_for_route(index: NewsIndexPage, slug: str) -> NewsPage | None:
-    """The news page `slug` under `index` (live or not: routing decides), with its image,
-    knowing its parent; from the tenant's memo."""
+    """The news page `slug` under `index` (live or not: routing decides), with its image, from
+    the tenant's memo; its `news_index` is `index`, the page it is routed through."""
 
     def build() -> NewsPage | None:
-        news = (  # child_of(index), spelled out: building that costs a fifth of the query
+        return (  # child_of(index), spelled out: building that costs a fifth of the query
             NewsPage.objects.select_related("image")
             .filter(path__startswith=index.path, depth=index.depth + 1, slug=slug)
             .first()
         )
-        if news is not None:
-            news._cached_parent_obj = index
-        return news
 
-    return tenant_memo(("news_page", index.pk, index.path, slug), build)
+    news = request_copy(tenant_memo(("news_page", index.pk, index.path, slug), build))
+    if news is not None:
+        news.news_index = index
+    return news
 
 
 def site_identity() -> IdentitySettings:
@@ -127,11 +129,6 @@ def prefetch_renditions(images, filter_specs) -> None:
     prefetch_related_objects(
         images, Prefetch("renditions", queryset=renditions, to_attr="prefetched_renditions")
     )
-
-
-def any_view_restriction() -> bool:
-    """Whether any page of the instansi is private (password, login or groups)."""
-    return tenant_memo("any_view_restriction", PageViewRestriction.objects.exists)
 
 
 def public(pages: QuerySet) -> QuerySet:
@@ -176,7 +173,9 @@ def news_list_latest(*, limit: int = 4) -> list[NewsPage]:
 def site_latest_news(*, limit: int = 4) -> list[NewsPage]:
     """`news_list_latest()` from the tenant's memo: the home page's "latest news" block, the
     same for every visitor until the next publish (which moves the generation on)."""
-    return tenant_memo(("latest_news", limit), lambda: news_list_latest(limit=limit))
+    return request_copies(
+        tenant_memo(("latest_news", limit), lambda: news_list_latest(limit=limit))
+    )
 
 
 def official_accounts() -> list:

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 
 from tenants.models import Instansi
 
-from . import cache
+from .caching.generation import invalidate as cache_invalidate
 from .models import IdentitySettings, NewsPage
 from .portal.indexing import search_rebuild, search_sync_document, search_sync_pages
 from .portal.services import (
@@ -68,7 +68,7 @@ def page_changed(*, schema_name: str, page_id: int | None = None) -> None:
     a live news page is upserted, anything else with that id is removed. Idempotent.
     """
     with schema_context(schema_name):
-        cache.invalidate()
+        cache_invalidate()
         if page_id is None:
             return
         instansi = _instansi(schema_name)
@@ -94,7 +94,7 @@ def page_changed_on_commit(page_id: int | None = None) -> None:
     schema_name = connection.schema_name
     if schema_name == "public":
         return
-    cache.invalidate()
+    cache_invalidate()
     # robust: a failure after commit is logged, never shown to the editor; the sweeper
     # (portal_reconcile) catches the portal up.
     transaction.on_commit(
@@ -110,16 +110,16 @@ def cache_invalidate_on_commit() -> None:
 
     def _invalidate() -> None:
         with schema_context(schema_name):
-            cache.invalidate()
+            cache_invalidate()
 
-    cache.invalidate()
+    cache_invalidate()
     transaction.on_commit(_invalidate, robust=True)
 
 
 def identity_changed(*, schema_name: str) -> None:
     """After the identity settings changed: new colours/logo on every page and on the portal."""
     with schema_context(schema_name):
-        cache.invalidate()
+        cache_invalidate()
         instansi = _instansi(schema_name)
         identity = IdentitySettings.objects.select_related("logo").first()
         if instansi is None or identity is None:
@@ -138,7 +138,7 @@ def identity_changed_on_commit() -> None:
     schema_name = connection.schema_name
     if schema_name == "public":
         return
-    cache.invalidate()
+    cache_invalidate()
     transaction.on_commit(lambda: identity_changed(schema_name=schema_name), robust=True)
 
 

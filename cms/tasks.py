@@ -70,11 +70,12 @@ def page_cache_reconcile_all() -> int:
 
 @shared_task
 def page_cache_reconcile(schema_name: str) -> bool:
-    """Drop one instansi's page cache if it outlived a change (see cms.cache); True if dropped."""
-    from . import cache
+    """Drop one instansi's page cache if it outlived a change (see cms.caching.generation);
+    True if dropped."""
+    from .caching.generation import reconcile
 
     with schema_context(schema_name):
-        dropped = cache.reconcile()
+        dropped = reconcile()
     if dropped:
         logger.warning("page cache of %s dropped after a lost invalidation", schema_name)
     return dropped

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from wagtail import views as wagtail_views
 
 from . import views
-from .cache import cache_page_per_tenant
+from .caching.pages import cache_page_per_tenant
 from .wordpress.redirects import with_wordpress_redirects
 
 urlpatterns = [

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 
 from . import selectors
-from .cache import cache_page_per_tenant
+from .caching.pages import cache_page_per_tenant
 from .portal.views import search_context
 
 

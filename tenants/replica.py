@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from .middleware import _keeping_content_types
+from core.content_types import keeping_content_types
 
 REPLICA = "replica"
 logger = logging.getLogger("simpul.tenants")
@@ -92,7 +92,7 @@ def _replica_ready() -> bool:
     ):
         # The content types this process knows of the schema stay cached (as in the tenant
         # middleware's own switch).
-        with _keeping_content_types():
+        with keeping_content_types():
             replica.set_tenant(primary.tenant, primary.include_public_schema)
     return True
 

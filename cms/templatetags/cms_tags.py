@@ -64,7 +64,7 @@ def _rendition(image, filter_spec: str):
     from wagtail.images.models import Filter
     from wagtail.images.shortcuts import get_renditions_or_not_found
 
-    from cms.cache import tenant_memo
+    from cms.caching.memo import tenant_memo
 
     image_filter = _filters.get(filter_spec)
     if image_filter is None:
@@ -73,7 +73,8 @@ def _rendition(image, filter_spec: str):
     def find():
         return next(iter(get_renditions_or_not_found(image, [image_filter]).values()))
 
-    if image._get_prefetched_renditions() is not None:
+    # Renditions prefetched with the image (cms.selectors): Wagtail finds them without a query.
+    if getattr(image, "prefetched_renditions", None) is not None:
         return find()
     key = ("rendition", image.pk, image.file.name, image_filter.get_cache_key(image), filter_spec)
     return tenant_memo(key, find)
@@ -131,7 +132,7 @@ def portal_url(path: str = "/") -> str:
 @register.tag
 def shared(parser, token):
     """`{% shared "name" value … %}…{% endshared %}`: the enclosed part of the page, rendered
-    once and reused by this process's requests of the same instansi (cms.cache's tenant memo)
+    once and reused by this process's requests of the same instansi (cms.caching's tenant memo)
     until it publishes or changes anything its pages show.
 
     Only for parts that are the same for every visitor: no form, no CSRF token, no user, no
@@ -157,8 +158,13 @@ class SharedNode(template.Node):
         request = context.get("request")
         if request is None or getattr(request, "is_preview", False):
             return self.nodelist.render(context)
-        from cms.cache import tenant_memo
+        from django.core.exceptions import DisallowedHost
 
-        # The host as sent: an error page for a host Django refuses renders this template too.
-        key = ("shared", request._get_raw_host(), *(part.resolve(context) for part in self.key))
+        from cms.caching.memo import tenant_memo
+
+        try:
+            host = request.get_host()
+        except DisallowedHost:  # an error page for a host Django refuses: never shared
+            return self.nodelist.render(context)
+        key = ("shared", host, *(part.resolve(context) for part in self.key))
         return tenant_memo(key, lambda: self.nodelist.render(context))

@@ -9,7 +9,7 @@ Pasal 11 category for each WordPress category.
 from django.conf import settings
 from django.db import models
 
-from cms.models import NewsCategory
+from cms.categories import NewsCategory
 
 
 class WordPressImportRun(models.Model):

@@ -14,12 +14,12 @@ def _fresh_page_cache(db, monkeypatch):
     The tenant memo stays on inside the test's transaction (as it is outside one in
     production), so these tests cover it too; it is emptied before and after each test, whose
     rows are rolled back."""
-    from cms import cache
+    from cms.caching import generation, memo
 
     for slug in TEST_SLUGS:
         with schema_context(slug):
-            cache.invalidate()
-    cache.forget_memo()
-    monkeypatch.setattr(cache, "memo_in_transactions", True)
+            generation.invalidate()
+    memo.forget_memo()
+    monkeypatch.setattr(memo, "memo_in_transactions", True)
     yield
-    cache.forget_memo()
+    memo.forget_memo()

@@ -1,4 +1,4 @@
-"""The tenant memo (cms.cache.tenant_memo) serves every request, with a session too: whatever
+"""The tenant memo (cms.caching.memo.tenant_memo) serves every request, with a session too: whatever
 it holds is dropped by the change that makes it stale, at once."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django_tenants.utils import schema_context
 from wagtail.models import PageViewRestriction
 
-from cms import cache
+from cms.caching import generation, memo, pages
 from cms.models import HomePage, IdentitySettings, NewsIndexPage, StandardPage
 from tests.conftest import tenant_client
 
@@ -27,7 +27,7 @@ def session_client():
 def _html(client, path: str = "/") -> str:
     response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)
-    assert cache.CACHE_HEADER not in response
+    assert pages.CACHE_HEADER not in response
     return response.content.decode()
 
 
@@ -64,52 +64,52 @@ def test_news_page_asked_for_before_it_exists_is_served_once_published(session_c
 
 
 def test_memo_drops_the_least_recently_used_entry(monkeypatch):
-    monkeypatch.setattr(cache, "MEMO_MAX_ENTRIES", 2)
+    monkeypatch.setattr(memo, "MEMO_MAX_ENTRIES", 2)
     calls = []
 
     def build(name):
         calls.append(name)
         return name
 
-    with schema_context("humas"), cache.memo_scope(_request()):
-        cache.tenant_memo("a", lambda: build("a"))
-        cache.tenant_memo("b", lambda: build("b"))
-        cache.tenant_memo("a", lambda: build("a"))  # a used again: b is the oldest now
-        cache.tenant_memo("c", lambda: build("c"))  # b dropped
-        cache.tenant_memo("a", lambda: build("a"))
-        cache.tenant_memo("b", lambda: build("b"))
+    with schema_context("humas"), memo.memo_scope(_request()):
+        memo.tenant_memo("a", lambda: build("a"))
+        memo.tenant_memo("b", lambda: build("b"))
+        memo.tenant_memo("a", lambda: build("a"))  # a used again: b is the oldest now
+        memo.tenant_memo("c", lambda: build("c"))  # b dropped
+        memo.tenant_memo("a", lambda: build("a"))
+        memo.tenant_memo("b", lambda: build("b"))
     assert calls == ["a", "b", "c", "b"]
 
 
 def test_memo_holds_its_byte_budget_with_large_values(monkeypatch):
-    monkeypatch.setattr(cache, "MEMO_MAX_BYTES", 1_000_000)
+    monkeypatch.setattr(memo, "MEMO_MAX_BYTES", 1_000_000)
     calls = []
 
     def build(name, size):
         calls.append(name)
         return name[0] * size  # a rendered fragment of `size` characters
 
-    with schema_context("humas"), cache.memo_scope(_request()):
+    with schema_context("humas"), memo.memo_scope(_request()):
         for name in ("a", "b", "c"):
-            cache.tenant_memo(name, lambda name=name: build(name, 300_000))
-        cache.tenant_memo("a", lambda: build("a", 300_000))  # a used again: b is the oldest
-        cache.tenant_memo("d", lambda: build("d", 300_000))  # 1.2 MB would not fit: b dropped
-        assert cache._memo_bytes <= cache.MEMO_MAX_BYTES
-        assert len(cache._memo) == 3
+            memo.tenant_memo(name, lambda name=name: build(name, 300_000))
+        memo.tenant_memo("a", lambda: build("a", 300_000))  # a used again: b is the oldest
+        memo.tenant_memo("d", lambda: build("d", 300_000))  # 1.2 MB would not fit: b dropped
+        assert memo._memo_bytes <= memo.MEMO_MAX_BYTES
+        assert len(memo._memo) == 3
         for name in ("a", "c", "d"):  # still served from the memo
-            cache.tenant_memo(name, lambda name=name: build(name, 300_000))
-        cache.tenant_memo(
+            memo.tenant_memo(name, lambda name=name: build(name, 300_000))
+        memo.tenant_memo(
             "b", lambda: build("b", 300_000)
         )  # built again, a (the oldest now) dropped
         # A value larger than the whole budget is served but never kept.
-        cache.tenant_memo("huge", lambda: build("huge", 2_000_000))
-        cache.tenant_memo("huge", lambda: build("huge", 2_000_000))
-        assert cache._memo_bytes <= cache.MEMO_MAX_BYTES
+        memo.tenant_memo("huge", lambda: build("huge", 2_000_000))
+        memo.tenant_memo("huge", lambda: build("huge", 2_000_000))
+        assert memo._memo_bytes <= memo.MEMO_MAX_BYTES
         # Objects count by their pickled size, and a value replaced counts once.
-        cache.tenant_memo("rows", lambda: [build("rows", 100_000)] * 1)
-        assert cache._memo_bytes == sum(entry[3] for entry in cache._memo.values())
+        memo.tenant_memo("rows", lambda: [build("rows", 100_000)] * 1)
+        assert memo._memo_bytes == sum(entry[3] for entry in memo._memo.values())
     assert calls == ["a", "b", "c", "d", "b", "huge", "huge", "rows"]
-    assert cache._memo_bytes <= cache.MEMO_MAX_BYTES
+    assert memo._memo_bytes <= memo.MEMO_MAX_BYTES
 
 
 def test_identity_change_reaches_every_page_at_once(session_client):
@@ -182,11 +182,11 @@ def test_moved_news_index_is_routed_at_its_new_address(session_client):
 def test_image_change_moves_the_generation_on():
     with schema_context("humas"):
         image = make_image("Logo lama")
-        before = cache.current_generation()
+        before = generation.current_generation()
         image.focal_point_x, image.focal_point_y = 10, 10
         image.focal_point_width, image.focal_point_height = 5, 5
         image.save()
-        assert cache.current_generation() != before
+        assert generation.current_generation() != before
 
 
 def _request():
@@ -203,32 +203,32 @@ def test_memo_shares_a_value_within_its_generation_only():
         return len(calls)
 
     with schema_context("humas"):
-        with cache.memo_scope(_request()):
-            assert cache.tenant_memo("uji", build) == 1
-        with cache.memo_scope(_request()):
-            assert cache.tenant_memo("uji", build) == 1  # another request, same generation
-        cache.invalidate()
-        with cache.memo_scope(_request()):
-            assert cache.tenant_memo("uji", build) == 2
-        assert cache.tenant_memo("uji", build) == 3  # outside a request: never shared
+        with memo.memo_scope(_request()):
+            assert memo.tenant_memo("uji", build) == 1
+        with memo.memo_scope(_request()):
+            assert memo.tenant_memo("uji", build) == 1  # another request, same generation
+        generation.invalidate()
+        with memo.memo_scope(_request()):
+            assert memo.tenant_memo("uji", build) == 2
+        assert memo.tenant_memo("uji", build) == 3  # outside a request: never shared
 
 
 def test_memo_keeps_nothing_read_inside_a_transaction_by_default(monkeypatch):
     """Production requests run outside transactions; inside one, a read may be uncommitted."""
-    monkeypatch.setattr(cache, "memo_in_transactions", False)
+    monkeypatch.setattr(memo, "memo_in_transactions", False)
     calls = []
-    with schema_context("humas"), cache.memo_scope(_request()):
-        cache.tenant_memo("uji", lambda: calls.append(1))
-        cache.tenant_memo("uji", lambda: calls.append(1))
+    with schema_context("humas"), memo.memo_scope(_request()):
+        memo.tenant_memo("uji", lambda: calls.append(1))
+        memo.tenant_memo("uji", lambda: calls.append(1))
     assert len(calls) == 2
 
 
 def test_memo_entries_expire(monkeypatch):
-    monkeypatch.setattr(cache, "MEMO_SECONDS", 0.0)
+    monkeypatch.setattr(memo, "MEMO_SECONDS", 0.0)
     calls = []
-    with schema_context("humas"), cache.memo_scope(_request()):
-        cache.tenant_memo("uji", lambda: calls.append(1))
-        cache.tenant_memo("uji", lambda: calls.append(1))
+    with schema_context("humas"), memo.memo_scope(_request()):
+        memo.tenant_memo("uji", lambda: calls.append(1))
+        memo.tenant_memo("uji", lambda: calls.append(1))
     assert len(calls) == 2
 
 
@@ -242,11 +242,11 @@ class _RedisDown:
 
 
 def test_memo_without_redis_reads_every_time(monkeypatch, session_client):
-    monkeypatch.setattr(cache, "cache", _RedisDown())
+    monkeypatch.setattr(generation, "cache", _RedisDown())
     calls = []
-    with schema_context("humas"), cache.memo_scope(_request()):
-        cache.tenant_memo("uji", lambda: calls.append(1))
-        cache.tenant_memo("uji", lambda: calls.append(1))
+    with schema_context("humas"), memo.memo_scope(_request()):
+        memo.tenant_memo("uji", lambda: calls.append(1))
+        memo.tenant_memo("uji", lambda: calls.append(1))
     assert len(calls) == 2
     assert "Bagian Humas dan Protokol Setda" in _html(session_client)
 
@@ -299,15 +299,15 @@ def _render_shared(request, value="a", counter=None):
 def test_shared_fragment_is_rendered_once_per_generation_host_and_value():
     counter = _Counter()
     with schema_context("humas"):
-        with cache.memo_scope(_request()):
+        with memo.memo_scope(_request()):
             assert _render_shared(_request(), counter=counter) == "1"
-        with cache.memo_scope(_request()):  # the next request reuses it
+        with memo.memo_scope(_request()):  # the next request reuses it
             assert _render_shared(_request(), counter=counter) == "1"
             assert _render_shared(_request(), value="b", counter=counter) == "2"
             other_host = RequestFactory().get("/", HTTP_HOST="www.humas.localhost")
             assert _render_shared(other_host, counter=counter) == "3"
-        cache.invalidate()  # a publish
-        with cache.memo_scope(_request()):
+        generation.invalidate()  # a publish
+        with memo.memo_scope(_request()):
             assert _render_shared(_request(), counter=counter) == "4"
 
 
@@ -318,7 +318,7 @@ def test_shared_fragment_outside_a_page_request_or_in_a_preview_renders_every_ti
         assert _render_shared(_request(), counter=counter) == "2"
         preview = _request()
         preview.is_preview = True
-        with cache.memo_scope(preview):
+        with memo.memo_scope(preview):
             assert _render_shared(preview, counter=counter) == "3"
             assert _render_shared(preview, counter=counter) == "4"
 

@@ -1,5 +1,5 @@
 """The deploy stack's nginx micro-cache, run for real with deploy/nginx/simpul.conf in front of a
-stand-in application that answers the way Simpul's shared pages do (cms.cache's
+stand-in application that answers the way Simpul's shared pages do (cms.caching.pages'
 SHARED_CACHE_CONTROL): readers never queue behind a refresh, and no copy is served more than
 a second past its expiry, however quiet the site has been."""
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.cache import SHARED_CACHE_CONTROL
+from cms.caching.pages import SHARED_CACHE_CONTROL
 from tests.faults.harness import free_port, wait_for_port
 
 from .nginx import BASE_DOMAIN, NGINX, write_config

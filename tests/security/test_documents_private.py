@@ -20,15 +20,15 @@ def _path(url: str) -> str:
 
 @pytest.fixture
 def fresh_page_cache():
-    from cms import cache
+    from cms.caching import generation, memo
 
     with schema_context("humas"):
-        cache.invalidate()
-    cache.forget_memo()
+        generation.invalidate()
+    memo.forget_memo()
     yield
     with schema_context("humas"):
-        cache.invalidate()
-    cache.forget_memo()
+        generation.invalidate()
+    memo.forget_memo()
 
 
 def test_a_login_restricted_document_leads_through_sign_in_to_the_file(private_document):  # noqa: F811
@@ -68,11 +68,11 @@ def test_a_password_protected_page_can_be_unlocked(fresh_page_cache):
         restriction = PageViewRestriction.objects.create(
             page=page, restriction_type=PageViewRestriction.PASSWORD, password="sandi-rapat"
         )
-    from cms import cache
+    from cms.caching import generation, memo
 
     with schema_context("humas"):
-        cache.invalidate()
-    cache.forget_memo()
+        generation.invalidate()
+    memo.forget_memo()
 
     client = tenant_client("humas")
     form = client.get("/rapat-internal/")
@@ -109,7 +109,7 @@ def test_the_password_form_works_in_a_browser_with_csrf_checks(fresh_page_cache)
     from django.test import Client
     from wagtail.models import Page, PageViewRestriction
 
-    from cms import cache
+    from cms.caching import generation, memo
     from cms.models import StandardPage
     from tests.conftest import host_of
 
@@ -121,8 +121,8 @@ def test_the_password_form_works_in_a_browser_with_csrf_checks(fresh_page_cache)
         PageViewRestriction.objects.create(
             page=page, restriction_type=PageViewRestriction.PASSWORD, password="sandi-dinas"
         )
-        cache.invalidate()
-    cache.forget_memo()
+        generation.invalidate()
+    memo.forget_memo()
 
     for _ in range(2):
         browser = Client(HTTP_HOST=host_of("humas"), enforce_csrf_checks=True)

@@ -1,0 +1,312 @@
+"""The cache layer's boundaries: no page object is shared between requests, every private
+Django/Wagtail name it relies on is listed and still there, the content type cache is the
+same in every kind of process, and cms has no import cycle at module level."""
+
+import ast
+import importlib
+import inspect
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import RequestFactory
+from django_tenants.utils import schema_context
+
+from cms.caching.internals import PRIVATE_INTERNALS
+from cms.models import HomePage, NewsIndexPage, NewsPage, StandardPage
+from tests.conftest import tenant_client
+
+from .factories import make_image, make_news
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# -- No page instance is shared between requests ---------------------------------------------
+
+
+def _visitor(session: str):
+    """A visitor with a session of their own: the page caches are bypassed, the tenant memo,
+    which serves every request, is not."""
+    client = tenant_client("humas")
+    client.cookies["sessionid"] = session
+    return client
+
+
+def _leaky(monkeypatch, model, method: str, seen: list):
+    """Patch `model.method` so that it notes what an earlier request left on the page object,
+    then leaves the visitor's own mark on it (as a route or serve setting `self.x` would)."""
+    original = getattr(model, method)
+
+    def leaky(self, request, *args, **kwargs):
+        seen.append(getattr(self, "visitor_mark", None))
+        self.visitor_mark = request.COOKIES["sessionid"]
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(model, method, leaky)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "model, method, path",
+    [
+        (HomePage, "route", "/"),  # the site's root page, from the memoised site
+        (HomePage, "serve", "/"),
+        (StandardPage, "serve", "/profil/"),  # a section, from the memoised sections
+        (NewsIndexPage, "route", "/berita/"),
+        (NewsIndexPage, "serve", "/berita/"),
+        (NewsPage, "serve", "news"),  # a news page found by its address, from the memo
+    ],
+)
+def test_what_one_request_sets_on_a_page_never_reaches_the_next(monkeypatch, model, method, path):
+    if path == "news":
+        with schema_context("humas"):
+            path = make_news(title="Berita dua pengunjung", image=make_image()).url
+    seen: list = []
+    _leaky(monkeypatch, model, method, seen)
+    first, second = _visitor("pengunjung-pertama"), _visitor("pengunjung-kedua")
+    for client in (first, second, first):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "X-Simpul-Cache" not in response  # rendered, through the memo
+    assert len(seen) >= 3
+    assert set(seen) == {None}, f"a page object kept an earlier visitor's mark: {seen}"
+
+
+@pytest.mark.django_db
+def test_pages_from_the_memo_are_copies_with_the_memo_s_values():
+    """The copy has the stored page's fields and loaded relations, and no query to get them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cms import selectors
+    from cms.caching.memo import memo_scope
+
+    with schema_context("humas"):
+        news = make_news(title="Berita salinan", image=make_image())
+        index = NewsIndexPage.objects.get()
+        request = RequestFactory().get("/", HTTP_HOST="humas.localhost")
+        request.COOKIES["sessionid"] = "x"
+        with memo_scope(request):
+            first = selectors.news_page_for_route(index, news.slug)
+            with CaptureQueriesContext(connection) as queries:
+                second = selectors.news_page_for_route(index, news.slug)
+                assert second.image.title == "Foto uji"
+                assert second.specific is second
+    assert queries.captured_queries == []
+    assert first is not second and first.pk == second.pk and second.title == "Berita salinan"
+    first.title = "Diubah oleh permintaan pertama"
+    assert second.title == "Berita salinan"
+    assert second.news_index == index
+
+
+# -- Private Django/Wagtail names: listed, and still there ------------------------------------
+
+
+def _owner(dotted: str):
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize("internal", PRIVATE_INTERNALS, ids=lambda i: f"{i.owner}.{i.name}")
+def test_each_private_name_still_exists_on_its_class(internal):
+    """An attribute or method of the class, or (for what the class keeps on a request or an
+    instance) a name its code still reads."""
+    owner = _owner(internal.owner)
+    sources = {  # the modules of the class and of its bases
+        inspect.getsource(sys.modules[cls.__module__])
+        for cls in owner.__mro__
+        if cls.__module__.split(".")[0] in ("django", "wagtail", "treebeard")
+    }
+    assert hasattr(owner, internal.name) or any(internal.name in s for s in sources), (
+        f"{internal.owner} no longer has {internal.name}: see cms.caching.internals"
+    )
+
+
+@pytest.mark.django_db
+def test_wagtail_answers_the_site_and_root_paths_the_memo_primes():
+    from wagtail.models import Page, Site
+
+    request = RequestFactory().get("/")
+    site, root_paths = object(), [object()]
+    request._wagtail_site = site
+    request._wagtail_cached_site_root_paths = root_paths
+    assert Site.find_for_request(request) is site
+    assert Page()._get_site_root_paths(request) is root_paths
+
+
+def test_content_type_manager_uses_only_what_the_schema_cache_offers():
+    """Every way Django's manager touches its `_cache` is one the per-schema cache has."""
+    from django.contrib.contenttypes.models import ContentTypeManager
+
+    from core.content_types import SchemaContentTypeCache
+
+    assert isinstance(ContentTypeManager()._cache, dict)
+    source = inspect.getsource(ContentTypeManager)
+    used = {node.attr for node in ast.walk(ast.parse(source)) if _on_cache(node)}
+    if "self._cache[" in source:
+        used.add("__getitem__")
+    assert used, "ContentTypeManager no longer uses self._cache"
+    assert used <= set(dir(SchemaContentTypeCache)), used - set(dir(SchemaContentTypeCache))
+
+
+def _on_cache(node) -> bool:
+    """`self._cache.<method>`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Attribute)
+        and node.value.attr == "_cache"
+        and isinstance(node.value.value, ast.Name)
+        and node.value.value.id == "self"
+    )
+
+
+@pytest.mark.django_db
+def test_treebeard_paths_and_parent_cache(django_assert_num_queries):
+    from wagtail.models import Page
+
+    parent = Page(path="0001", depth=1)
+    page = Page(path="00010001", depth=2)
+    page._cached_parent_obj = parent
+    with django_assert_num_queries(0):
+        assert page.get_parent() is parent
+    assert page._inc_path() == "00010002"
+    assert Page._get_path("0001", 2, 1) == "00010001"
+
+
+def test_the_replaced_private_names_are_no_longer_used():
+    replaced = (
+        "._find_for_request",
+        "._result_cache",
+        "._get_prefetched_renditions",
+        "._get_raw_host",
+        "._cached_parent_obj",
+    )
+    allowed = {"._cached_parent_obj": {"cms/wordpress/services.py"}}
+    for folder in ("cms", "core", "tenants"):
+        for path in (ROOT / folder).rglob("*.py"):
+            relative = path.relative_to(ROOT).as_posix()
+            text = path.read_text(encoding="utf-8")
+            for name in replaced:
+                if name in text and relative not in allowed.get(name, ()):
+                    pytest.fail(f"{relative} uses {name}: list it in cms.caching.internals")
+
+
+# -- The content type cache is installed at start-up, in every kind of process ----------------
+
+
+def test_a_worker_process_has_the_per_schema_content_type_cache():
+    """A Celery worker loads Django and the task modules; without Django's system checks
+    (CELERY_SKIP_CHECKS, as beat or a command may also run) it never imports the request
+    middleware, and the cache is there all the same."""
+    code = (
+        "import sys\n"
+        "import django\n"
+        "django.setup()\n"
+        "from simpul.celery import app\n"
+        "app.loader.import_default_modules()\n"
+        "from django.contrib.contenttypes.models import ContentType\n"
+        "from core.content_types import SchemaContentTypeCache\n"
+        "assert 'tenants.middleware' not in sys.modules, 'the worker imported the middleware'\n"
+        "print(isinstance(ContentType.objects._cache, SchemaContentTypeCache))\n"
+    )
+    env = dict(
+        os.environ,
+        PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}",
+        DJANGO_SETTINGS_MODULE="simpul.settings",
+        CELERY_SKIP_CHECKS="1",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_this_process_has_it_too():
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.content_types import SchemaContentTypeCache
+
+    assert isinstance(ContentType.objects._cache, SchemaContentTypeCache)
+
+
+# -- No import cycle at module level in cms ---------------------------------------------------
+
+
+def _module_level_imports(package: str) -> dict[str, set[str]]:
+    """Each module of `package` -> the modules of `package` it imports when it is imported
+    (statements at module level, in `if`/`try` blocks too, but not under TYPE_CHECKING);
+    importing `a.b.c` imports the packages `a` and `a.b` as well."""
+    modules = {}
+    for path in (ROOT / package).rglob("*.py"):
+        parts = list(path.relative_to(ROOT).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join(parts)] = path
+    graph = {}
+    for name, path in modules.items():
+        is_package = path.name == "__init__.py"
+        targets = set()
+        pending = list(ast.parse(path.read_text(encoding="utf-8")).body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.dump(node.test):
+                continue
+            if isinstance(node, ast.If | ast.Try):
+                pending.extend(ast.iter_child_nodes(node))
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = name.split(".") if is_package else name.split(".")[:-1]
+                if node.level:
+                    base = base[: len(base) - node.level + 1]
+                    prefix = ".".join([*base, node.module] if node.module else base)
+                else:
+                    prefix = node.module
+                targets.add(prefix)
+                targets.update(f"{prefix}.{alias.name}" for alias in node.names)
+        deps = set()
+        for target in targets:
+            parts = target.split(".")
+            for end in range(1, len(parts) + 1):
+                candidate = ".".join(parts[:end])
+                if candidate in modules and candidate != name:
+                    deps.add(candidate)
+        graph[name] = deps
+    return graph
+
+
+def _a_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 on the current path, 2 done
+    path: list[str] = []
+
+    def visit(module: str) -> list[str] | None:
+        state[module] = 1
+        path.append(module)
+        for dep in sorted(graph[module]):
+            if state.get(dep) == 1:
+                return [*path[path.index(dep) :], dep]
+            if dep not in state and (cycle := visit(dep)):
+                return cycle
+        path.pop()
+        state[module] = 2
+        return None
+
+    for module in sorted(graph):
+        if module not in state and (cycle := visit(module)):
+            return cycle
+    return None
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    assert _a_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _a_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_cms_has_no_import_cycle_at_module_level():
+    graph = _module_level_imports("cms")
+    assert "cms.caching.pages" in graph and "cms.models" in graph["cms.selectors"]
+    cycle = _a_cycle(graph)
+    assert cycle is None, " -> ".join(cycle)
