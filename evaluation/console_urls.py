@@ -26,6 +26,7 @@ urlpatterns = [
     path("pengaturan/", views.console_settings_current, name="settings_current"),
     path("pengaturan/<int:year>/", views.console_settings, name="settings"),
     path("ekspor/<int:year>/rekap.xlsx", views.console_recap_xlsx, name="recap_xlsx"),
+    path("ekspor/<int:year>/rekap.csv", views.console_recap_csv, name="recap_csv"),
     path("ekspor/<int:year>/ringkasan-bupati.pdf", views.console_bupati_pdf, name="bupati_pdf"),
     path("pekerjaan/", views.console_job_start, name="job_start"),
     path("pekerjaan/<int:job_id>/", views.console_job, name="job"),

@@ -389,134 +389,238 @@ def report_pdf(report: AnnualReport) -> bytes:
 # --- regency-wide -----------------------------------------------------------------------------
 
 RECAP_FIGURES = fig.REPORT_FIGURE_KEYS
+# Instansi read per query by the regency-wide exports: memory stays flat at any count.
+CHUNK = 200
+# The Bupati's one page names at most this many instansi still waiting for an evaluation.
+WAITING_NAMED = 20
+
+
+def _recap_instansi(year: int):
+    """Active instansi by name, in chunks of CHUNK, each with its report (and evaluation) and
+    snapshot of `year` prefetched per chunk: (instansi, report or None, snapshot or None)."""
+    instansi = (
+        Instansi.objects.active()
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "annual_reports",
+                queryset=AnnualReport.objects.filter(year=year).select_related("evaluation"),
+                to_attr="year_reports",
+            ),
+            Prefetch(
+                "evaluation_snapshots",
+                queryset=InstansiSnapshot.objects.filter(year=year),
+                to_attr="year_snapshots",
+            ),
+        )
+    )
+    for inst in instansi.iterator(chunk_size=CHUNK):
+        report = inst.year_reports[0] if inst.year_reports else None
+        snapshot = inst.year_snapshots[0] if inst.year_snapshots else None
+        yield inst, report, snapshot
+
+
+def recap_ranks(year: int) -> list[tuple[int, int, str, float, str]]:
+    """Released evaluations of active instansi, best first: (rank, instansi id, name, total,
+    predicate). One query; a rank per evaluated instansi only."""
+    evaluations = (
+        Evaluation.objects.filter(
+            report__year=year, released_at__isnull=False, report__instansi__is_active=True
+        )
+        .exclude(total__isnull=True)
+        .exclude(total=0)
+        .order_by("-total", "report__instansi__name", "report__instansi_id")
+        .values_list("report__instansi_id", "report__instansi__name", "total", "predicate")
+    )
+    return [
+        (rank, inst_id, name, float(total), predicate)
+        for rank, (inst_id, name, total, predicate) in enumerate(evaluations, start=1)
+    ]
+
+
+def recap_iter(year: int, ranks: dict[int, int] | None = None):
+    """One row per active instansi, by name: report status, stated numbers, score, predicate,
+    rank, and the activity figures of the Bupati's summary. A generator over chunked queries."""
+    if ranks is None:
+        ranks = {inst_id: rank for rank, inst_id, *_ in recap_ranks(year)}
+    for inst, report, snapshot in _recap_instansi(year):
+        evaluation = getattr(report, "evaluation", None) if report else None
+        released = evaluation is not None and evaluation.released_at is not None
+        figures = {k: (report.figure_value(k) if report else None) for k in RECAP_FIGURES}
+        # The summary is asked for before any evaluation (and before most reports are sent):
+        # a sent report's frozen numbers, else the console snapshot's, never 0 for "unknown".
+        if report is not None and not report.is_editable:
+            activity = figures
+        elif snapshot is not None:
+            computed = fig.report_figures(snapshot.data, year=year)
+            activity = {k: (computed.get(k) or {}).get("value") for k in RECAP_FIGURES}
+        else:
+            activity = figures
+        yield {
+            "instansi": inst.name,
+            "slug": inst.schema_name,
+            "status": report.get_status_display() if report else "Belum dibuat",
+            "submitted": report is not None and not report.is_editable,
+            "figures": figures,
+            "activity": activity,
+            "total": float(evaluation.total) if released and evaluation.total else None,
+            "predicate": evaluation.predicate if released else "",
+            "rank": ranks.get(inst.pk),
+        }
 
 
 def recap_rows(year: int) -> list[dict]:
-    """One row per active instansi: report status, stated numbers, score, predicate, rank."""
-    instansi = Instansi.objects.active().prefetch_related(
-        Prefetch(
-            "annual_reports",
-            queryset=AnnualReport.objects.filter(year=year).select_related("evaluation"),
-            to_attr="year_reports",
-        )
+    """Every row of `recap_iter` in a list (small regencies and tests; exports stream)."""
+    return list(recap_iter(year))
+
+
+RECAP_HEADER = [
+    "No",
+    "Instansi",
+    "Slug",
+    "Status laporan",
+    *[fig.FIGURE_LABELS[k] for k in RECAP_FIGURES],
+    "Nilai",
+    "Predikat",
+    "Peringkat",
+]
+
+
+def _recap_line(i: int, row: dict) -> list:
+    return [
+        i,
+        row["instansi"],
+        row["slug"],
+        row["status"],
+        *[row["figures"][k] for k in RECAP_FIGURES],
+        row["total"],
+        row["predicate"],
+        row["rank"],
+    ]
+
+
+def recap_csv_lines(year: int):
+    """The recap as CSV lines (header, one per instansi, totals), produced as they are read."""
+    import csv
+
+    class Line:
+        def write(self, text: str) -> str:
+            return text
+
+    writer = csv.writer(Line())
+    yield "\ufeff"  # spreadsheet programs then read the file as UTF-8
+    yield writer.writerow([f"Rekapitulasi laporan tahunan media sosial instansi {year}"])
+    yield writer.writerow(RECAP_HEADER)
+    sums = dict.fromkeys(RECAP_FIGURES, 0)
+    scored: list[float] = []
+    for i, row in enumerate(recap_iter(year), start=1):
+        for k in RECAP_FIGURES:
+            sums[k] += row["figures"][k] or 0
+        if row["total"] is not None:
+            scored.append(row["total"])
+        yield writer.writerow(_recap_line(i, row))
+    average = round(sum(scored) / len(scored), 2) if scored else None
+    yield writer.writerow(
+        ["", "Jumlah", "", "", *[sums[k] for k in RECAP_FIGURES], average, "rata-rata", ""]
     )
-    rows = []
-    for inst in instansi:
-        report = inst.year_reports[0] if inst.year_reports else None
-        evaluation = getattr(report, "evaluation", None) if report else None
-        released = evaluation is not None and evaluation.released_at is not None
-        rows.append(
-            {
-                "instansi": inst.name,
-                "slug": inst.schema_name,
-                "status": report.get_status_display() if report else "Belum dibuat",
-                "figures": {k: (report.figure_value(k) if report else None) for k in RECAP_FIGURES},
-                "total": float(evaluation.total) if released and evaluation.total else None,
-                "predicate": evaluation.predicate if released else "",
-            }
-        )
-    ranked = sorted((r for r in rows if r["total"] is not None), key=lambda r: -r["total"])
-    for rank, row in enumerate(ranked, start=1):
-        row["rank"] = rank
-    return rows
 
 
-def recap_xlsx(year: int) -> bytes:
-    rows = recap_rows(year)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Rekap {year}"
+def recap_xlsx(year: int, target=None):
+    """The recap workbook (one row per instansi, a totals row, a ranking sheet), written row by
+    row (openpyxl's write-only mode keeps rows on disk) into `target`, a path or binary file;
+    without one, the workbook's bytes."""
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(f"Rekap {year}")
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="E8EDF3")
-    ws.append([f"Rekapitulasi laporan tahunan media sosial instansi {year}"])
-    ws.append([settings.SIMPUL_REGENCY_NAME])
-    ws["A1"].font = Font(bold=True, size=13)
-    header = [
-        "No",
-        "Instansi",
-        "Slug",
-        "Status laporan",
-        *[fig.FIGURE_LABELS[k] for k in RECAP_FIGURES],
-        "Nilai",
-        "Predikat",
-        "Peringkat",
-    ]
-    ws.append(header)
-    header_row = ws.max_row
-    for cell in ws[header_row]:
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for i, row in enumerate(rows, start=1):
-        ws.append(
-            [
-                i,
-                row["instansi"],
-                row["slug"],
-                row["status"],
-                *[row["figures"][k] for k in RECAP_FIGURES],
-                row["total"],
-                row["predicate"],
-                row.get("rank"),
-            ]
-        )
-    totals = ["", "Jumlah", "", ""]
-    for k in RECAP_FIGURES:
-        totals.append(sum(r["figures"][k] or 0 for r in rows))
-    scored = [r["total"] for r in rows if r["total"] is not None]
-    totals += [round(sum(scored) / len(scored), 2) if scored else None, "rata-rata", ""]
-    ws.append(totals)
-    for cell in ws[ws.max_row]:
-        cell.font = bold
-    for col in range(1, len(header) + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 34 if col == 2 else 14
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=3)
 
+    def styled(ws_, values, *, header=False, font=None):
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(ws_, value=value)
+            if header:
+                cell.font, cell.fill = bold, fill
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            elif font is not None:
+                cell.font = font
+            cells.append(cell)
+        return cells
+
+    for col in range(1, len(RECAP_HEADER) + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 34 if col == 2 else 14
+    ws.freeze_panes = "C4"
+    ws.append(
+        styled(
+            ws,
+            [f"Rekapitulasi laporan tahunan media sosial instansi {year}"],
+            font=Font(bold=True, size=13),
+        )
+    )
+    ws.append([settings.SIMPUL_REGENCY_NAME])
+    ws.append(styled(ws, RECAP_HEADER, header=True))
+    ranked = recap_ranks(year)
+    sums = dict.fromkeys(RECAP_FIGURES, 0)
+    scored: list[float] = []
+    for i, row in enumerate(
+        recap_iter(year, {inst_id: rank for rank, inst_id, *_ in ranked}), start=1
+    ):
+        for k in RECAP_FIGURES:
+            sums[k] += row["figures"][k] or 0
+        if row["total"] is not None:
+            scored.append(row["total"])
+        ws.append(_recap_line(i, row))
+    average = round(sum(scored) / len(scored), 2) if scored else None
+    ws.append(
+        styled(
+            ws,
+            ["", "Jumlah", "", "", *[sums[k] for k in RECAP_FIGURES], average, "rata-rata", ""],
+            font=bold,
+        )
+    )
     rank_ws = wb.create_sheet(f"Peringkat {year}")
-    rank_ws.append(["Peringkat", "Instansi", "Nilai", "Predikat"])
-    for cell in rank_ws[1]:
-        cell.font, cell.fill = bold, fill
-    for row in sorted((r for r in rows if r.get("rank")), key=lambda r: r["rank"]):
-        rank_ws.append([row["rank"], row["instansi"], row["total"], row["predicate"]])
     rank_ws.column_dimensions["B"].width = 40
+    rank_ws.append(styled(rank_ws, ["Peringkat", "Instansi", "Nilai", "Predikat"], header=True))
+    for rank, _, name, total, predicate in ranked:
+        rank_ws.append([rank, name, total, predicate])
+    if target is not None:
+        wb.save(target)
+        return None
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
 
 
-def _activity_figures(year: int) -> dict[str, dict]:
-    """{slug: {figure key: value}}: a sent report's frozen numbers, else the console snapshot's.
-
-    The summary is asked for before any evaluation (and before most reports are sent); the
-    activity figures are known by then and must not read as 0."""
-    reports = {
-        r.instansi.schema_name: r
-        for r in AnnualReport.objects.filter(year=year).select_related("instansi")
-    }
-    snapshots = {
-        s.instansi.schema_name: s
-        for s in InstansiSnapshot.objects.filter(
-            year=year, instansi__is_active=True
-        ).select_related("instansi")
-    }
-    out: dict[str, dict] = {}
-    for slug in set(reports) | set(snapshots):
-        report = reports.get(slug)
-        if report is not None and not report.is_editable:
-            out[slug] = {k: report.figure_value(k) for k in RECAP_FIGURES}
-        elif slug in snapshots:
-            computed = fig.report_figures(snapshots[slug].data, year=year)
-            out[slug] = {k: (computed.get(k) or {}).get("value") for k in RECAP_FIGURES}
-        else:
-            out[slug] = {k: report.figure_value(k) for k in RECAP_FIGURES}
-    return out
-
-
 def bupati_summary_pdf(year: int) -> bytes:
-    """One page for the Bupati: coverage, average score, predicates, best and lowest, totals."""
+    """One page for the Bupati: coverage, average score, predicates, best and lowest, totals.
+
+    Read from the chunked recap (memory flat at any count); only evaluated instansi are kept,
+    as small tuples, for the best and lowest."""
     st = _styles()
-    rows = recap_rows(year)
-    scored = sorted((r for r in rows if r["total"] is not None), key=lambda r: -r["total"])
-    submitted = [r for r in rows if r["status"] not in ("Belum dibuat", "Draf")]
+    activity_keys = ("news_total", "inquiries_received", "referrals_sent", "audience_total")
+    count = submitted = 0
+    activity_sums = dict.fromkeys(activity_keys, 0)
+    activity_known = dict.fromkeys(activity_keys, False)
+    waiting: list[str] = []
+    waiting_count = 0
+    ranked = recap_ranks(year)
+    for row in recap_iter(year, {inst_id: rank for rank, inst_id, *_ in ranked}):
+        count += 1
+        submitted += row["status"] not in ("Belum dibuat", "Draf")
+        for key in activity_keys:
+            value = row["activity"].get(key)
+            if value is not None:
+                activity_sums[key] += value
+                activity_known[key] = True
+        if row["total"] is None:
+            waiting_count += 1
+            if len(waiting) < WAITING_NAMED:
+                waiting.append(row["instansi"])
+    scored = [
+        {"rank": rank, "instansi": name, "total": total, "predicate": predicate}
+        for rank, _, name, total, predicate in ranked
+    ]
     predicates: dict[str, int] = {}
     for r in scored:
         predicates[r["predicate"]] = predicates.get(r["predicate"], 0) + 1
@@ -529,22 +633,23 @@ def bupati_summary_pdf(year: int) -> bytes:
         )
     )
     average = sum(r["total"] for r in scored) / len(scored) if scored else None
-    activity = _activity_figures(year)
-    waiting = [r["instansi"] for r in rows if r["total"] is None]
     data = [
         ["Uraian", "Jumlah"],
-        ["Instansi aktif", str(len(rows))],
-        ["Laporan disampaikan", str(len(submitted))],
+        ["Instansi aktif", str(count)],
+        ["Laporan disampaikan", str(submitted)],
         ["Laporan selesai dievaluasi", str(len(scored))],
-        ["Laporan belum dievaluasi", str(len(waiting))],
+        ["Laporan belum dievaluasi", str(waiting_count)],
         ["Nilai rata-rata", number(average) if scored else "belum dievaluasi"],
     ]
-    for key in ("news_total", "inquiries_received", "referrals_sent", "audience_total"):
-        values = [activity.get(r["slug"], {}).get(key) for r in rows]
-        known = [v for v in values if v is not None]
-        data.append([fig.FIGURE_LABELS[key], number(sum(known)) if known else "belum tersedia"])
-    for label, count in sorted(predicates.items()):
-        data.append([f"Predikat {label}", str(count)])
+    for key in activity_keys:
+        data.append(
+            [
+                fig.FIGURE_LABELS[key],
+                number(activity_sums[key]) if activity_known[key] else "belum tersedia",
+            ]
+        )
+    for label, n in sorted(predicates.items()):
+        data.append([f"Predikat {label}", str(n)])
     story += [Spacer(1, 0.3 * cm), _table(data, [11 * cm, 5.5 * cm]), Spacer(1, 0.2 * cm)]
     story.append(
         _p(
@@ -554,9 +659,12 @@ def bupati_summary_pdf(year: int) -> bytes:
         )
     )
     if waiting:
+        more = waiting_count - len(waiting)
         story.append(
             _p(
-                f"Belum dievaluasi ({len(waiting)} instansi): " + ", ".join(waiting) + ".",
+                f"Belum dievaluasi ({waiting_count} instansi): "
+                + ", ".join(waiting)
+                + (f", dan {more} instansi lainnya (lihat rekap XLSX atau CSV)." if more else "."),
                 st["small"],
             )
         )

@@ -6,7 +6,26 @@ Every read of a report or evaluation takes the instansi explicitly; only console
 
 import datetime
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from tenants.models import Instansi
@@ -246,58 +265,144 @@ def freshness(refreshed_at: datetime.datetime | None, *, now: datetime.datetime)
     return f"diperbarui {seconds // 86400} hari lalu"
 
 
-def console_table(
-    *,
-    year: int,
-    q: str = "",
-    status: str = "",
-    sort: str = "name",
-    descending: bool = False,
-    include_archived: bool = False,
-) -> list[dict]:
-    """One row per instansi for `year`, from snapshots: 2 queries whatever the number of instansi."""
+# --- console at a thousand instansi: one page of rows, the summary in SQL ----------------------
+
+PAGE_SIZES = (25, 50, 100)
+PAGE_SIZE = 50
+
+
+def _is_object(section: str, prefix: str = "") -> Q:
+    """The snapshot has `section` as a JSON object (else that source is "belum tersedia")."""
+    return Q(**{f"{prefix}data__{section}__isnull": False}) & ~Q(
+        **{f"{prefix}data__{section}": None}
+    )
+
+
+def _number(path: str, prefix: str = "", *, default=None, decimal: bool = False):
+    """A snapshot number at `path` (data__section__key...), cast; `default` when absent."""
+    field = DecimalField(max_digits=24, decimal_places=8) if decimal else FloatField()
+    value = Cast(KT(f"{prefix}data__{path}"), field)
+    return Coalesce(value, Value(default), output_field=field) if default is not None else value
+
+
+def _when(section: str, value, prefix: str = "", output_field=None):
+    return Case(
+        When(_is_object(section, prefix), then=value),
+        default=None,
+        output_field=output_field or FloatField(),
+    )
+
+
+def _sort_expression(key: str, prefix: str = ""):
+    """The SQL of a console column over a snapshot (the same order as figures.console_row)."""
+    reg, sop, news, inbox = "registry", "sop", "news", "inbox"
+    if key == "active_decree":
+        return _when(
+            reg,
+            Case(
+                When(**{f"{prefix}data__{reg}__active_decree": True}, then=Value(1)),
+                default=Value(0),
+            ),
+            prefix,
+            IntegerField(),
+        )
+    if key in ("accounts_active", "officers_active"):
+        return _when(reg, _number(f"{reg}__{key}", prefix), prefix)
+    if key == "stale_items":
+        parts = [
+            _number(f"{reg}__{k}", prefix, default=0)
+            for k in (
+                "accounts_without_active_decree",
+                "appointments_expired",
+                "accounts_missing_audience_last_month",
+            )
+        ]
+        return _when(reg, parts[0] + parts[1] + parts[2], prefix)
+    if key == "sop_active":
+        return _when(
+            sop,
+            Case(
+                When(**{f"{prefix}data__{sop}__sop_active": True}, then=Value(1)),
+                default=Value(0),
+            ),
+            prefix,
+            IntegerField(),
+        )
+    if key == "sop_share":
+        return _when(sop, _number(f"{sop}__share_within_standard", prefix), prefix)
+    if key == "news_total":
+        return _when(news, _number(f"{news}__total", prefix, default=0), prefix)
+    if key.startswith("news_"):
+        category = key.removeprefix("news_")
+        return _when(news, _number(f"{news}__by_category__{category}", prefix, default=0), prefix)
+    if key == "sla_share":
+        return _when(inbox, _number(f"{inbox}__answered_within_sla_share", prefix), prefix)
+    if key == "median_hours":
+        return _when(inbox, _number(f"{inbox}__median_response_hours", prefix), prefix)
+    raise ValueError(key)
+
+
+def console_queryset(*, year: int, q: str = "", status: str = "", include_archived: bool = False):
+    """Served instansi matching the console's filters, with the year's report and evaluation."""
     reports = AnnualReport.objects.filter(instansi=OuterRef("pk"), year=year)
-    instansi_qs = Instansi.objects.served().annotate(
+    evaluations = Evaluation.objects.filter(report__instansi=OuterRef("pk"), report__year=year)
+    qs = Instansi.objects.served().annotate(
         report_status=Subquery(reports.values("status")[:1]),
         report_id=Subquery(reports.values("pk")[:1]),
-        eval_total=Subquery(
-            Evaluation.objects.filter(report__instansi=OuterRef("pk"), report__year=year).values(
-                "total"
-            )[:1]
-        ),
-        eval_predicate=Subquery(
-            Evaluation.objects.filter(report__instansi=OuterRef("pk"), report__year=year).values(
-                "predicate"
-            )[:1]
-        ),
+        eval_total=Subquery(evaluations.values("total")[:1]),
+        eval_predicate=Subquery(evaluations.values("predicate")[:1]),
+        status_key=Coalesce(Subquery(reports.values("status")[:1]), Value("none")),
     )
     if not include_archived:
-        instansi_qs = instansi_qs.filter(is_active=True)
+        qs = qs.filter(is_active=True)
     if q:
-        instansi_qs = instansi_qs.filter(name__icontains=q) | instansi_qs.filter(
-            schema_name__icontains=q
+        qs = qs.filter(Q(name__icontains=q) | Q(schema_name__icontains=q))
+    if status:
+        qs = qs.filter(status_key=status)
+    return qs
+
+
+def _ordered(qs, *, year: int, sort: str, descending: bool):
+    """Sorted in SQL: the column's value, then the name; "belum tersedia" (NULL) always last."""
+    if sort not in SORT_KEYS:
+        sort = "name"
+    if sort == "name":
+        return qs.order_by(F("name").desc() if descending else F("name").asc(), "pk")
+    if sort == "status":
+        value = F("status_key")
+    elif sort == "total":
+        value = F("eval_total")
+    else:
+        snapshot = InstansiSnapshot.objects.filter(instansi=OuterRef("pk"), year=year)
+        expression = _sort_expression(sort)
+        qs = qs.annotate(
+            sort_value=Subquery(
+                snapshot.annotate(v=expression).values("v")[:1],
+                output_field=expression.output_field,
+            )
         )
-    instansi_qs = instansi_qs.prefetch_related(
-        Prefetch(
-            "evaluation_snapshots",
-            queryset=InstansiSnapshot.objects.filter(year=year),
-            to_attr="year_snapshots",
-        )
-    )
+        value = F("sort_value")
+    name = F("name").desc() if descending else F("name").asc()
+    first = value.desc(nulls_last=True) if descending else value.asc(nulls_last=True)
+    return qs.order_by(first, name, "pk")
+
+
+def _rows(instansi: list[Instansi], *, year: int) -> list[dict]:
+    """The table rows of one page (one query for their snapshots)."""
+    snapshots = {
+        s.instansi_id: s for s in InstansiSnapshot.objects.filter(instansi__in=instansi, year=year)
+    }
     status_labels = dict(AnnualReport.Status.choices)
     now = timezone.now()
     rows = []
-    for inst in instansi_qs:
-        snap = inst.year_snapshots[0] if inst.year_snapshots else None
+    for inst in instansi:
+        snap = snapshots.get(inst.pk)
         row = fig.console_row(snap.data if snap else None)
-        report_status = inst.report_status or "none"
-        if status and report_status != status:
-            continue
         row.update(
             instansi=inst,
             name=inst.name,
             slug=inst.schema_name,
-            status=report_status,
+            status=inst.report_status or "none",
             status_label=status_labels.get(inst.report_status, "Belum dibuat"),
             report_id=inst.report_id,
             total=float(inst.eval_total) if inst.eval_total is not None else None,
@@ -308,12 +413,98 @@ def console_table(
             has_snapshot=snap is not None,
         )
         rows.append(row)
-    if sort not in SORT_KEYS:
-        sort = "name"
-    present = [r for r in rows if r[sort] is not None]
-    missing = [r for r in rows if r[sort] is None]
-    present.sort(key=lambda r: (r[sort], r["name"]), reverse=descending)
-    return present + missing  # "belum tersedia" always last
+    return rows
+
+
+def console_page(
+    *,
+    year: int,
+    q: str = "",
+    status: str = "",
+    sort: str = "name",
+    descending: bool = False,
+    page: int | str | None = 1,
+    per_page: int = PAGE_SIZE,
+) -> tuple[Page, list[dict]]:
+    """One page of the console's table: (the Paginator page, its rows).
+
+    A page number past the end gives the last page, one that is not a number the first
+    (Paginator.get_page). Queries: a count, the page, its snapshots, whatever the count."""
+    qs = _ordered(
+        console_queryset(year=year, q=q, status=status), year=year, sort=sort, descending=descending
+    )
+    per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZE
+    current = Paginator(qs, per_page).get_page(page)
+    return current, _rows(list(current.object_list), year=year)
+
+
+SLA_BUCKETS = (("0–49%", None, 50), ("50–79%", 50, 80), ("80–94%", 80, 95), ("95–100%", 95, None))
+
+
+def console_summary(*, year: int, q: str = "", status: str = "") -> dict:
+    """Every instansi matching the filters at a glance, as SQL aggregates (no row is loaded).
+
+    {"count", "refreshed_at", "oldest_refreshed_at", "stale_rows", "trend": [(month, sum or
+    None)], "sla": [(bucket, n)], "statuses": [(label, n)], "top_news": [(name, n)]}."""
+    instansi = console_queryset(year=year, q=q, status=status)
+    snapshots = InstansiSnapshot.objects.filter(
+        year=year, instansi__in=instansi.order_by().values("pk")
+    )
+    now = timezone.now()
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    pct = Round(_number("inbox__answered_within_sla_share", decimal=True) * 100, 1)
+    has_inbox = _is_object("inbox")
+    buckets = {}
+    for label, low, high in SLA_BUCKETS:
+        condition = has_inbox & Q(sla_pct__isnull=False)
+        if low is not None:
+            condition &= Q(sla_pct__gte=low)
+        if high is not None:
+            condition &= Q(sla_pct__lt=high)
+        buckets[label] = Count("pk", filter=condition)
+    aggregates = snapshots.annotate(sla_pct=pct).aggregate(
+        snapshots=Count("pk"),
+        fresh=Count("pk", filter=Q(refreshed_at__gte=now - STALE_AFTER)),
+        newest=Max("refreshed_at"),
+        oldest=Min("refreshed_at"),
+        with_news=Count("pk", filter=_is_object("news")),
+        **{
+            f"month_{i}": Sum(_number(f"news__by_month__{m}", default=0), filter=_is_object("news"))
+            for i, m in enumerate(months)
+        },
+        **{f"sla_{i}": agg for i, agg in enumerate(buckets.values())},
+    )
+    count = instansi.order_by().count()
+    sla = [(label, aggregates[f"sla_{i}"]) for i, label in enumerate(buckets)]
+    sla.append(("belum tersedia", count - sum(n for _, n in sla)))
+    status_labels = dict(AnnualReport.Status.choices)
+    statuses = sorted(
+        (
+            status_labels.get(row["status_key"], "Belum dibuat"),
+            row["n"],
+        )
+        for row in instansi.order_by().values("status_key").annotate(n=Count("pk"))
+    )
+    news_total = _sort_expression("news_total")
+    top = (
+        snapshots.annotate(news_count=news_total)
+        .filter(news_count__isnull=False)
+        .order_by("-news_count", "instansi__name", "pk")
+        .values_list("instansi__name", "news_count")[:15]
+    )
+    return {
+        "count": count,
+        "refreshed_at": aggregates["newest"],
+        "oldest_refreshed_at": aggregates["oldest"],
+        "stale_rows": count - aggregates["fresh"],
+        "trend": [
+            (m, int(aggregates[f"month_{i}"] or 0) if aggregates["with_news"] else None)
+            for i, m in enumerate(months)
+        ],
+        "sla": sla,
+        "statuses": statuses,
+        "top_news": [(name, int(n)) for name, n in top],
+    }
 
 
 def snapshot_get(*, instansi: Instansi, year: int) -> InstansiSnapshot | None:

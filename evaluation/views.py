@@ -5,15 +5,17 @@ login redirect for anonymous ones). Figures come from snapshots; no view loops o
 """
 
 import datetime
+import tempfile
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name, schema_context
 
@@ -96,38 +98,9 @@ COLUMNS = [
 ]
 
 
-def _charts(rows: list[dict], year: int) -> list[charts.Chart]:
-    months = [f"{year}-{m:02d}" for m in range(1, 13)]
-    with_news = [r for r in rows if r["news_by_month"] is not None]
-    trend = [
-        (
-            MONTH_SHORT[i],
-            sum(int(r["news_by_month"].get(m, 0)) for r in with_news) if with_news else None,
-        )
-        for i, m in enumerate(months)
-    ]
-    buckets = [("0–49%", 0), ("50–79%", 0), ("80–94%", 0), ("95–100%", 0)]
-    counts = dict(buckets)
-    missing = 0
-    for r in rows:
-        share = r["sla_share"]
-        if share is None:
-            missing += 1
-        elif share < 50:
-            counts["0–49%"] += 1
-        elif share < 80:
-            counts["50–79%"] += 1
-        elif share < 95:
-            counts["80–94%"] += 1
-        else:
-            counts["95–100%"] += 1
-    sla = [(k, float(v)) for k, v in counts.items()] + [("belum tersedia", float(missing))]
-    status_counts: dict[str, int] = {}
-    for r in rows:
-        status_counts[r["status_label"]] = status_counts.get(r["status_label"], 0) + 1
-    top_news = sorted(
-        (r for r in rows if r["news_total"] is not None), key=lambda r: -r["news_total"]
-    )[:15]
+def _charts(summary: dict, year: int) -> list[charts.Chart]:
+    """The four charts over every instansi matching the filters (SQL aggregates, not rows)."""
+    trend = [(MONTH_SHORT[i], value) for i, (_, value) in enumerate(summary["trend"])]
     return [
         charts.column_chart(
             trend,
@@ -136,19 +109,19 @@ def _charts(rows: list[dict], year: int) -> list[charts.Chart]:
             value_header="Berita",
         ),
         charts.bar_chart(
-            sla,
+            [(label, float(n)) for label, n in summary["sla"]],
             title="Sebaran instansi: masukan dijawab ≤24 jam",
             label_header="Bagian dijawab ≤24 jam",
             value_header="Instansi",
         ),
         charts.bar_chart(
-            [(k, float(v)) for k, v in sorted(status_counts.items())],
+            [(label, float(n)) for label, n in summary["statuses"]],
             title="Status laporan tahunan",
             label_header="Status",
             value_header="Instansi",
         ),
         charts.bar_chart(
-            [(r["name"], float(r["news_total"])) for r in top_news],
+            [(name, float(n)) for name, n in summary["top_news"]],
             title="Berita terbit per instansi (15 terbanyak)",
             label_header="Instansi",
             value_header="Berita",
@@ -156,42 +129,95 @@ def _charts(rows: list[dict], year: int) -> list[charts.Chart]:
     ]
 
 
+def _per_page(request) -> int:
+    try:
+        per_page = int(request.GET.get("per", selectors.PAGE_SIZE))
+    except ValueError:
+        return selectors.PAGE_SIZE
+    return per_page if per_page in selectors.PAGE_SIZES else selectors.PAGE_SIZE
+
+
 @console_view()
 def console_index(request):
+    """Every instansi at a glance (summary and charts over all of them, in SQL aggregates) and
+    the table one page at a time: a thousand instansi never load or render at once."""
     year = _year(request)
     sort = request.GET.get("urut", "name")
+    if sort not in selectors.SORT_KEYS:
+        sort = "name"
     descending = request.GET.get("arah") == "turun"
-    rows = selectors.console_table(
+    q = (request.GET.get("q") or "").strip()[:100]
+    status = request.GET.get("status", "")
+    per_page = _per_page(request)
+    page, rows = selectors.console_page(
         year=year,
-        q=(request.GET.get("q") or "").strip()[:100],
-        status=request.GET.get("status", ""),
+        q=q,
+        status=status,
         sort=sort,
         descending=descending,
+        page=request.GET.get("halaman"),
+        per_page=per_page,
     )
+    summary = selectors.console_summary(year=year, q=q, status=status)
     period = selectors.period_for(year)
+    asked = request.GET.get("halaman")
     context = {
         "year": year,
         "years": _years(),
         "rows": rows,
+        "page": page,
+        "page_links": _page_links(page),
+        "page_asked_past_end": bool(asked and asked.isdigit() and int(asked) > page.number),
+        "per_page": per_page,
+        "per_page_choices": selectors.PAGE_SIZES,
+        "query": _query(
+            year=year, q=q, status=status, sort=sort, descending=descending, per=per_page
+        ),
+        "filter_query": _query(year=year, q=q, status=status, per=per_page),
         "columns": COLUMNS,
         "sort": sort,
         "descending": descending,
-        "q": request.GET.get("q", ""),
-        "status": request.GET.get("status", ""),
+        "q": q,
+        "status": status,
         "statuses": [("none", "Belum dibuat"), *AnnualReport.Status.choices],
-        "charts": _charts(rows, year),
+        "summary": summary,
+        "charts": _charts(summary, year),
         "jobs": selectors.job_list(5),
         "extension_requests": selectors.open_extension_requests(),
         "period": period,
         "signer_missing": not period.signer_name.strip(),
         "is_platform_admin": roles.is_platform_admin(request.user, request.tenant),
-        "refreshed_at": max((r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None),
-        "oldest_refreshed_at": min(
-            (r["refreshed_at"] for r in rows if r["refreshed_at"]), default=None
-        ),
-        "stale_rows": sum(1 for r in rows if r["stale"]),
+        "refreshed_at": summary["refreshed_at"],
+        "oldest_refreshed_at": summary["oldest_refreshed_at"],
+        "stale_rows": summary["stale_rows"],
     }
     return render(request, "evaluation/console/index.html", context)
+
+
+def _query(**params) -> str:
+    """The console's query string for these filters (the page number is added by the links)."""
+    pairs = {
+        "tahun": params["year"],
+        "q": params.get("q") or None,
+        "status": params.get("status") or None,
+        "urut": params.get("sort") if params.get("sort") not in (None, "name") else None,
+        "arah": "turun" if params.get("descending") else None,
+        "per": params.get("per") if params.get("per") != selectors.PAGE_SIZE else None,
+    }
+    return urlencode({k: v for k, v in pairs.items() if v is not None})
+
+
+def _page_links(page) -> list[int | None]:
+    """Page numbers to link: the first, the last and two either side of the current (None: …)."""
+    last = page.paginator.num_pages
+    wanted = {1, last, *range(page.number - 2, page.number + 3)}
+    numbers = sorted(n for n in wanted if 1 <= n <= last)
+    links: list[int | None] = []
+    for n in numbers:
+        if links and n - links[-1] > 1:
+            links.append(None)
+        links.append(n)
+    return links
 
 
 @console_view()
@@ -377,11 +403,26 @@ def console_report_pdf(request, pk: int):
 
 @console_view()
 def console_recap_xlsx(request, year: int):
-    response = HttpResponse(
-        exports.recap_xlsx(year),
+    """The recap workbook, written row by row to a temporary file and sent from it in blocks
+    (an XLSX is a zip: it cannot be sent before it is whole, but it never sits in memory)."""
+    workbook = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+    exports.recap_xlsx(year, workbook)
+    workbook.seek(0)
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=f"rekap-laporan-{year}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = f'attachment; filename="rekap-laporan-{year}.xlsx"'
+
+
+@console_view()
+def console_recap_csv(request, year: int):
+    """The recap as CSV, streamed while the instansi are read in chunks."""
+    response = StreamingHttpResponse(
+        exports.recap_csv_lines(year), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rekap-laporan-{year}.csv"'
     return response
 
 

@@ -43,8 +43,26 @@ def a_report(django_db_blocker):
         ReportingPeriod.objects.filter(year=PHONE_YEAR).delete()
 
 
+@pytest.fixture
+def many_instansi(django_db_blocker):
+    """60 more (schema-less) instansi with snapshots: the table has pages and page links."""
+    from evaluation.models import AnnualReport, InstansiSnapshot
+    from tenants.models import Instansi
+
+    from .test_console_queries import add_instansi
+
+    with django_db_blocker.unblock():
+        rows = add_instansi(60, start=900)
+    yield rows
+    with django_db_blocker.unblock():
+        ids = [inst.pk for inst in rows]
+        InstansiSnapshot.objects.filter(instansi_id__in=ids).delete()
+        AnnualReport.objects.filter(instansi_id__in=ids).delete()
+        Instansi.objects.filter(pk__in=ids).delete()
+
+
 def test_no_console_page_is_wider_than_a_phone(
-    live_server_url, browser, a_report, django_db_blocker
+    live_server_url, browser, a_report, many_instansi, django_db_blocker
 ):
     context = browser.new_context(locale="id-ID", viewport={"width": 390, "height": 844})
     phone = context.new_page()
@@ -56,6 +74,7 @@ def test_no_console_page_is_wider_than_a_phone(
         too_wide = {}
         for path in (
             "/console/",
+            "/console/?halaman=2&urut=news_total&arah=turun",
             "/console/instansi/humas/",
             f"/console/laporan/{a_report.pk}/",
             f"/console/pengaturan/{PHONE_YEAR}/",

@@ -67,7 +67,7 @@ def test_recap_xlsx_has_one_row_per_instansi_and_right_totals(instansi):
     evaluated(instansi, "dinkes", 70, ["B."])
     response = login_client("diskominfo").get(f"/console/ekspor/{YEAR}/rekap.xlsx")
     assert response.status_code == 200
-    wb = load_workbook(io.BytesIO(response.content))
+    wb = load_workbook(io.BytesIO(response.getvalue()))  # sent from a file, in blocks
     ws = wb.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     header_index = next(i for i, r in enumerate(rows) if r and r[0] == "No")
