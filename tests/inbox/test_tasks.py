@@ -43,16 +43,12 @@ def test_expired_idempotency_keys_are_forgotten_and_recent_ones_kept():
     assert delete_expired_idempotency_keys.run() == 0  # nothing left to forget
 
 
-def test_beat_runs_the_clean_up_and_no_inbox_sweeper():
+def test_beat_runs_the_clean_up_and_mail_has_one_sender_and_one_sweeper():
     beat = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "inbox.tasks.delete_expired_idempotency_keys" in beat
     assert "core.tasks.sweep_outbox" in beat  # the one sweeper of every app's mail
-    assert not {t for t in beat if t.startswith("inbox.") and "notification" in t}
-    inbox_tasks = {name for name in current_app.tasks if name.startswith("inbox.tasks.")}
-    assert inbox_tasks == {
-        "inbox.tasks.referral_clock",
-        "inbox.tasks.delete_expired_idempotency_keys",
-    }
+    mail_tasks = {name for name in current_app.tasks if "notification" in name or "outbox" in name}
+    assert mail_tasks == {"core.tasks.deliver_outbox_message", "core.tasks.sweep_outbox"}
 
 
 def test_a_notice_is_queued_for_the_kernels_delivery_task(monkeypatch, instansi):
