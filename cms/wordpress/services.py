@@ -10,6 +10,7 @@ Imported history does not go through the publication SOP: pages are written live
 "Diimpor dari WordPress", and the SOP's figures (assignments) never count them.
 """
 
+import copy
 import csv
 import hashlib
 import io
@@ -23,7 +24,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -33,7 +34,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -42,7 +43,15 @@ from modelsearch.backends import get_search_backends
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageLogEntry, ReferenceIndex, Revision, Site
+from wagtail.models import (
+    COMMENTS_RELATION_NAME,
+    Page,
+    PageLogEntry,
+    ReferenceIndex,
+    Revision,
+    Site,
+    get_root_collection_id,
+)
 from wagtail.search import index as search_index
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -79,6 +88,23 @@ LEAD_MAX = 600
 # Bump when the conversion changes what it makes of the same WordPress item: a re-run then
 # rewrites every item instead of skipping it as unchanged.
 CONVERSION_VERSION = 1
+# Items written per transaction: their shared rows (records, redirects, the address report,
+# history lines) go in one statement each; a failing item sends its batch back to one
+# transaction per item.
+ITEMS_PER_TRANSACTION = 50
+PAGE_ERRORS = (ValidationError, ValueError)
+ATTACHMENT_ERRORS = (ValidationError, OSError, ValueError)
+RECORD_FIELDS = [
+    "guid",
+    "source_hash",
+    "file_hash",
+    "author",
+    "page",
+    "image",
+    "document",
+    "last_run",
+    "updated_at",
+]
 
 # Guesses of a Pasal 11 category from a WordPress category's slug or name; the operator's map
 # (admin screen or --category-map) always wins, and the report says which were guessed.
@@ -257,6 +283,19 @@ class Options:
     category_map: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class _Pending:
+    """Rows of the items written in one transaction, written together at its end."""
+
+    records: dict[tuple, WordPressImportRecord] = field(default_factory=dict)
+    revised: list[tuple] = field(default_factory=list)  # (page, its new revision, live)
+    history: list[PageLogEntry] = field(default_factory=list)
+    children: dict[int, int] = field(default_factory=dict)  # parent page → pages added
+    redirects: dict[str, Redirect] = field(default_factory=dict)  # by old path: the last wins
+    addresses: dict[str, WordPressUrl] = field(default_factory=dict)  # the report, likewise
+    files: list = field(default_factory=list)  # files stored for new images and documents
+
+
 def _sha(*parts) -> str:
     return hashlib.sha1(
         json.dumps(parts, sort_keys=True, default=str).encode(), usedforsecurity=False
@@ -305,7 +344,8 @@ class Importer:
             raise SimpulError("Halaman indeks berita belum ada; impor tidak dapat dijalankan.")
         self.news_path = self.news_index.relative_url(self.site) or "/berita/"
         self.records = {
-            (r.kind, r.wp_id): r for r in WordPressImportRecord.objects.select_related("page").all()
+            (r.kind, r.wp_id): r
+            for r in WordPressImportRecord.objects.select_related("page", "image", "document")
         }
         self.hosts = {export.host, export.host.removeprefix("www."), "www." + export.host}
         self.planned: dict[int, Planned] = {}
@@ -317,6 +357,12 @@ class Importer:
         self.total = 0
         self._last_progress = 0.0
         self.category_report: dict[str, dict] = {}
+        self.one_site = Site.objects.count() == 1
+        self.collection_id = get_root_collection_id()
+        # Images and documents by content hash (deduplication), filled as files are read.
+        self.by_hash: dict[str, dict[str, object]] = {"image": {}, "document": {}}
+        self.last_child_path: dict[int, str] = {}  # parent page → its last child's tree path
+        self.pending: _Pending | None = None  # rows of the open transaction, see `_writes`
 
     # -- reporting
     def warn(self, item: wxr.Item | None, message: str) -> None:
@@ -628,113 +674,159 @@ class Importer:
             return None
 
     def _attachments(self) -> None:
-        Image = get_image_model()
-        Document = get_document_model()
-        for item in self.export.of_type("attachment"):
-            rel = wxr.uploads_path(item.attachment_url or item.guid) or item.meta.get(
-                "_wp_attached_file", ""
+        items = self.export.of_type("attachment")
+        for start in range(0, len(items), ITEMS_PER_TRANSACTION):
+            jobs = [
+                job
+                for item in items[start : start + ITEMS_PER_TRANSACTION]
+                if (job := self._attachment_job(item))
+            ]
+            self._known_files(jobs)
+            self._write_together(
+                jobs, self._write_attachment, self._attachment_failed, ATTACHMENT_ERRORS
             )
-            record = self.records.get((Kind.ATTACHMENT, item.wp_id))
-            extension = rel.rsplit(".", 1)[-1].lower() if "." in rel else ""
-            kind = (
-                "image"
-                if extension in IMAGE_EXTENSIONS
-                else ("document" if extension in settings.WAGTAILDOCS_EXTENSIONS else "")
-            )
-            source_hash = _sha(
-                item.attachment_url,
-                item.title,
-                item.meta.get("_wp_attachment_image_alt"),
-                item.excerpt,
-            )
-            if (
-                record is not None
-                and record.source_hash == source_hash
-                and (record.image_id or record.document_id)
-            ):
-                self._remember_record(item, rel, record)
-                self.counts.skipped += 1
-                self.tick()
-                continue
-            if not kind:
+
+    def _attachment_job(self, item: wxr.Item) -> SimpleNamespace | None:
+        """What one attachment needs written (its file read and hashed), or None when it is
+        skipped, left out or (in a dry run) only counted."""
+        rel = wxr.uploads_path(item.attachment_url or item.guid) or item.meta.get(
+            "_wp_attached_file", ""
+        )
+        record = self.records.get((Kind.ATTACHMENT, item.wp_id))
+        extension = rel.rsplit(".", 1)[-1].lower() if "." in rel else ""
+        kind = (
+            "image"
+            if extension in IMAGE_EXTENSIONS
+            else ("document" if extension in settings.WAGTAILDOCS_EXTENSIONS else "")
+        )
+        source_hash = _sha(
+            item.attachment_url,
+            item.title,
+            item.meta.get("_wp_attachment_image_alt"),
+            item.excerpt,
+        )
+        if (
+            record is not None
+            and record.source_hash == source_hash
+            and (record.image_id or record.document_id)
+        ):
+            self._remember_record(item, rel, record)
+            self.counts.skipped += 1
+            self.tick()
+            return None
+        if not kind:
+            with self._writes():
                 self._drop_paths(
                     item,
                     [_path(item.attachment_url)] if item.attachment_url else [],
                     f"Jenis berkas .{extension or '?'} tidak didukung (hanya gambar dan dokumen).",
                     "attachment",
                 )
-                self.tick()
-                continue
-            data = self._read_file(item, rel)
-            if data is None:
-                self.warn(
-                    item,
-                    f"Berkas lampiran tidak ditemukan di folder unggahan maupun di situs lama: {rel}",
-                )
+            self.tick()
+            return None
+        data = self._read_file(item, rel)
+        if data is None:
+            self.warn(
+                item,
+                f"Berkas lampiran tidak ditemukan di folder unggahan maupun di situs lama: {rel}",
+            )
+            with self._writes():
                 self._drop_paths(
                     item, [_path(item.attachment_url)], "Berkas tidak ditemukan.", "attachment"
                 )
-                self.tick()
-                continue
-            file_hash = hashlib.sha1(data, usedforsecurity=False).hexdigest()
-            name = os.path.basename(rel) or f"wp-{item.wp_id}.{extension}"
-            title = (item.title or name)[:255]
-            if self.options.dry_run:
-                self.counts.created += 1
-                self.media[item.wp_id] = SimpleNamespace(pk=0, kind=kind, title=title, url="")
-                self.tick()
-                continue
-            try:
-                with _item_transaction():
-                    obj, created, deduplicated = None, False, False
-                    if kind == "image":
-                        obj = Image.objects.filter(file_hash=file_hash).first()
-                        if obj is None:
-                            obj = Image(title=title, file_size=len(data), file_hash=file_hash)
-                            obj.file = ImageFile(io.BytesIO(data), name=name)
-                            obj.save()
-                            created = True
-                            self.counts.images += 1
-                    else:
-                        obj = Document.objects.filter(file_hash=file_hash).first()
-                        if obj is None:
-                            upload = ContentFile(data, name=name)
-                            check_document_content(upload)
-                            obj = Document(title=title, file_size=len(data), file_hash=file_hash)
-                            obj.file = upload
-                            obj.save()
-                            created = True
-                            self.counts.documents += 1
-                    if not created and (record is None or record.file_hash != file_hash):
-                        deduplicated = True
-                        self.counts.deduplicated += 1
-                    record = self._record(
-                        Kind.ATTACHMENT,
-                        item,
-                        source_hash,
-                        file_hash=file_hash,
-                        image=obj if kind == "image" else None,
-                        document=obj if kind == "document" else None,
-                    )
-                    entry = self._remember_record(item, rel, record, obj=obj)
-                    self._attachment_redirects(item, rel, entry.url)
-                    if created or deduplicated:
-                        self.counts.created += 1
-                    else:
-                        self.counts.updated += 1
-            except (ValidationError, OSError, ValueError) as exc:
-                self.counts.failed += 1
-                self.warn(item, f"Lampiran gagal diimpor: {_message(exc)}")
-                self._drop_paths(
-                    item, [_path(item.attachment_url)], "Berkas tidak sah.", "attachment"
-                )
             self.tick()
+            return None
+        name = os.path.basename(rel) or f"wp-{item.wp_id}.{extension}"
+        title = (item.title or name)[:255]
+        if self.options.dry_run:
+            self.counts.created += 1
+            self.media[item.wp_id] = SimpleNamespace(pk=0, kind=kind, title=title, url="", obj=None)
+            self.tick()
+            return None
+        return SimpleNamespace(
+            item=item,
+            rel=rel,
+            kind=kind,
+            record=record,
+            source_hash=source_hash,
+            data=data,
+            file_hash=hashlib.sha1(data, usedforsecurity=False).hexdigest(),
+            name=name,
+            title=title,
+        )
+
+    def _known_files(self, jobs: list[SimpleNamespace]) -> None:
+        """The images and documents already stored with these files' contents, in one query
+        per kind (deduplication by content hash)."""
+        for kind, model in (("image", get_image_model()), ("document", get_document_model())):
+            known = self.by_hash[kind]
+            wanted = {job.file_hash for job in jobs if job.kind == kind} - set(known)
+            if wanted:
+                for obj in model.objects.filter(file_hash__in=wanted).order_by("pk"):
+                    known.setdefault(obj.file_hash, obj)
+
+    def _write_attachment(self, job: SimpleNamespace) -> None:
+        item, kind, record = job.item, job.kind, job.record
+        obj = self.by_hash[kind].get(job.file_hash)
+        created = deduplicated = False
+        if obj is None:
+            if kind == "image":
+                obj = get_image_model()(
+                    title=job.title,
+                    file_size=len(job.data),
+                    file_hash=job.file_hash,
+                    collection_id=self.collection_id,
+                )
+                obj.file = ImageFile(io.BytesIO(job.data), name=job.name)
+                obj.save()
+                self.pending.files.append(obj.file)
+                self.counts.images += 1
+            else:
+                upload = ContentFile(job.data, name=job.name)
+                check_document_content(upload)
+                obj = get_document_model()(
+                    title=job.title,
+                    file_size=len(job.data),
+                    file_hash=job.file_hash,
+                    collection_id=self.collection_id,
+                )
+                obj.file = upload
+                obj.save()
+                self.pending.files.append(obj.file)
+                self.counts.documents += 1
+            created = True
+            self.by_hash[kind][job.file_hash] = obj
+            self.to_index.setdefault(type(obj), []).append(obj.pk)
+        if not created and (record is None or record.file_hash != job.file_hash):
+            deduplicated = True
+            self.counts.deduplicated += 1
+        record = self._record(
+            Kind.ATTACHMENT,
+            item,
+            job.source_hash,
+            file_hash=job.file_hash,
+            image=obj if kind == "image" else None,
+            document=obj if kind == "document" else None,
+        )
+        entry = self._remember_record(item, job.rel, record, obj=obj)
+        self._attachment_redirects(item, job.rel, entry.url)
+        if created or deduplicated:
+            self.counts.created += 1
+        else:
+            self.counts.updated += 1
+
+    def _attachment_failed(self, job: SimpleNamespace, exc: Exception) -> None:
+        self.counts.failed += 1
+        self.warn(job.item, f"Lampiran gagal diimpor: {_message(exc)}")
+        self._drop_paths(
+            job.item, [_path(job.item.attachment_url)], "Berkas tidak sah.", "attachment"
+        )
 
     def _remember_record(self, item, rel, record, obj=None) -> SimpleNamespace:
         obj = obj or record.image or record.document
         kind = "image" if record.image_id else "document"
         url = obj.file.url if kind == "image" else obj.url
-        entry = SimpleNamespace(pk=obj.pk, kind=kind, title=obj.title, url=url)
+        entry = SimpleNamespace(pk=obj.pk, kind=kind, title=obj.title, url=url, obj=obj)
         self.media[item.wp_id] = entry
         if rel:
             self.media_by_path[rel] = entry
@@ -754,14 +846,19 @@ class Importer:
 
     # -- pages and news
     def _items(self) -> None:
-        for plan in self.planned.values():
-            if plan.kind == Kind.PAGE:
-                self._write(plan)
-        for plan in self.planned.values():
-            if plan.kind == Kind.POST:
-                self._write(plan)
+        plans = [p for p in self.planned.values() if p.kind == Kind.PAGE]
+        plans += [p for p in self.planned.values() if p.kind == Kind.POST]
+        for start in range(0, len(plans), ITEMS_PER_TRANSACTION):
+            jobs = [
+                job
+                for plan in plans[start : start + ITEMS_PER_TRANSACTION]
+                if (job := self._page_job(plan))
+            ]
+            self._write_together(jobs, self._write_page, self._page_failed, PAGE_ERRORS)
 
-    def _write(self, plan: Planned) -> None:
+    def _page_job(self, plan: Planned) -> SimpleNamespace | None:
+        """What one page or post needs written (its content converted), or None when it is
+        unchanged or (in a dry run) only counted."""
         item = plan.item
         record = self.records.get((plan.kind, item.wp_id))
         taxonomy = (
@@ -793,7 +890,7 @@ class Importer:
         if page is not None and record.source_hash == source_hash:
             self.counts.skipped += 1
             self.tick()
-            return
+            return None
         page = page.specific if page is not None else None
         converted = wp_content.convert(item.content, self)
         for message in converted.warnings:
@@ -805,27 +902,160 @@ class Importer:
             self.counts.created += page is None
             self.counts.updated += page is not None
             self.tick()
+            return None
+        return SimpleNamespace(
+            plan=plan, page=page, source_hash=source_hash, fields=fields, converted=converted
+        )
+
+    def _write_page(self, job: SimpleNamespace) -> None:
+        plan, item = job.plan, job.plan.item
+        created = job.page is None
+        page = self._save_page(plan, job.page, job.fields, job.converted)
+        self._record(
+            plan.kind,
+            item,
+            job.source_hash,
+            page=page,
+            author=self.export.authors.get(item.creator, item.creator),
+        )
+        self._page_addresses(plan, page)
+        if plan.archived_reason:
+            self.counts.archived += 1
+        self.counts.created += created
+        self.counts.updated += not created
+
+    def _page_failed(self, job: SimpleNamespace, exc: Exception) -> None:
+        self.counts.failed += 1
+        self.warn(job.plan.item, f"Tidak diimpor: {_message(exc)}")
+
+    # -- writing many items in one transaction
+    def _write_together(
+        self,
+        jobs: list[SimpleNamespace],
+        write: Callable[[SimpleNamespace], None],
+        failed: Callable[[SimpleNamespace, Exception], None],
+        errors: tuple[type[Exception], ...],
+    ) -> None:
+        """Write these items in one transaction; when one of them fails, the transaction is
+        rolled back and each item is written again in a transaction of its own, so a failure
+        leaves whole items only (the failing one reported, the others imported)."""
+        if not jobs:
             return
+        state = self._state()
+        try:
+            with self._writes():
+                for job in jobs:
+                    write(job)
+        except (*errors, DatabaseError):
+            self._restore(state)
+            for job in jobs:
+                state = self._state()
+                try:
+                    with self._writes():
+                        write(job)
+                except errors as exc:
+                    self._restore(state)
+                    with self._writes():
+                        failed(job, exc)
+        for _ in jobs:
+            self.tick()
+
+    def _state(self) -> tuple:
+        """What the import keeps in memory about written items, to forget what a rolled-back
+        transaction wrote."""
+        return (
+            replace(self.counts),
+            dict(self.records),
+            dict(self.claimed),
+            {model: list(pks) for model, pks in self.to_index.items()},
+            dict(self.media),
+            dict(self.media_by_path),
+            {kind: dict(known) for kind, known in self.by_hash.items()},
+            len(self.warnings),
+        )
+
+    def _restore(self, state: tuple) -> None:
+        (
+            self.counts,
+            self.records,
+            self.claimed,
+            self.to_index,
+            self.media,
+            self.media_by_path,
+            self.by_hash,
+            warnings,
+        ) = state
+        del self.warnings[warnings:]
+        self.last_child_path.clear()
+
+    @contextmanager
+    def _writes(self):
+        """One transaction whose rows common to many items (records, history lines, redirects,
+        the address report, the tree's child counts) are written together at its end."""
+        self.pending = _Pending()
         try:
             with _item_transaction():
-                created = page is None
-                page = self._save_page(plan, page, fields, converted)
-                self._record(
-                    plan.kind,
-                    item,
-                    source_hash,
-                    page=page,
-                    author=self.export.authors.get(item.creator, item.creator),
-                )
-                self._page_addresses(plan, page)
-            if plan.archived_reason:
-                self.counts.archived += 1
-            self.counts.created += created
-            self.counts.updated += not created
-        except (ValidationError, ValueError) as exc:
-            self.counts.failed += 1
-            self.warn(item, f"Tidak diimpor: {_message(exc)}")
-        self.tick()
+                yield
+                self._flush()
+        except BaseException:
+            # The files of images and documents the rolled-back rows pointed to.
+            for stored in self.pending.files:
+                stored.storage.delete(stored.name)
+            raise
+        finally:
+            self.pending = None
+
+    def _flush(self) -> None:
+        pending = self.pending
+        if pending.revised:
+            Revision.objects.bulk_create([revision for _, revision, _ in pending.revised])
+            # Written from stand-ins, not the pages themselves: a page kept in memory for a
+            # second attempt must not point at a revision that a rollback took away.
+            Page.objects.bulk_update(
+                [
+                    Page(
+                        pk=page.pk,
+                        latest_revision=revision,
+                        latest_revision_created_at=revision.created_at,
+                        draft_title=page.title,
+                        live_revision=revision if live else None,
+                        has_unpublished_changes=not live,
+                    )
+                    for page, revision, live in pending.revised
+                ],
+                [
+                    "latest_revision",
+                    "latest_revision_created_at",
+                    "draft_title",
+                    "live_revision",
+                    "has_unpublished_changes",
+                ],
+            )
+        for parent_pk, added in pending.children.items():
+            Page.objects.filter(pk=parent_pk).update(numchild=F("numchild") + added)
+        if pending.history:
+            PageLogEntry.objects.bulk_create(pending.history)
+        new = [r for r in pending.records.values() if r.pk is None]
+        known = [r for r in pending.records.values() if r.pk is not None]
+        if new:
+            WordPressImportRecord.objects.bulk_create(new)
+        if known:
+            WordPressImportRecord.objects.bulk_update(known, RECORD_FIELDS)
+        if pending.redirects:
+            # One upsert: new addresses are added, known ones pointed at the new place.
+            Redirect.objects.bulk_create(
+                list(pending.redirects.values()),
+                update_conflicts=True,
+                unique_fields=["old_path", "site"],
+                update_fields=["is_permanent", "redirect_page", "redirect_link"],
+            )
+        if pending.addresses:
+            WordPressUrl.objects.bulk_create(
+                list(pending.addresses.values()),
+                update_conflicts=True,
+                unique_fields=["old_path"],
+                update_fields=["kind", "wp_id", "outcome", "target", "reason", "run"],
+            )
 
     def _fields(self, plan: Planned, converted: wp_content.Converted) -> dict:
         item = plan.item
@@ -839,7 +1069,7 @@ class Importer:
                 "date": (item.date or timezone.now()).date(),
                 "lead": lead[:LEAD_MAX] or fields["title"],
                 "author_name": self.export.authors.get(item.creator, item.creator)[:120],
-                "image_id": image.pk if image else None,
+                "image": image.obj if image else None,
                 "image_alt": (
                     (attachment.meta.get("_wp_attachment_image_alt") if attachment else "")
                     or (image.title if image else "")
@@ -868,6 +1098,29 @@ class Importer:
                 return Page.objects.get(pk=parent_record.page_id)
         return self.home
 
+    def _add_child(self, parent: Page, page: Page) -> None:
+        """treebeard's add_child (the next path under the parent), with `_validate`'s checks;
+        the parent's last child path is read once and then counted on in memory, its child
+        count written once per transaction."""
+        page.depth = parent.depth + 1
+        last = self.last_child_path.get(parent.pk)
+        if last is None:
+            last = (
+                Page.objects.filter(path__startswith=parent.path, depth=page.depth)
+                .order_by("-path")
+                .values_list("path", flat=True)
+                .first()
+            )
+        page.path = (
+            Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
+        )
+        page._cached_parent_obj = parent
+        page.locale_id = parent.locale_id
+        _validate(page)
+        page.save(clean=False, log_action=None)
+        self.last_child_path[parent.pk] = page.path
+        self.pending.children[parent.pk] = self.pending.children.get(parent.pk, 0) + 1
+
     def _save_page(self, plan: Planned, page, fields: dict, converted) -> Page:
         item = plan.item
         published_at = item.date_gmt or (
@@ -890,41 +1143,36 @@ class Importer:
         elif created:
             page.first_published_at = page.last_published_at = None
         if created:
-            _add_child(self._parent_page(plan), page)
+            self._add_child(self._parent_page(plan), page)
+            # A page just added has no comments: the revision and the reference index read
+            # that from memory instead of asking the table, once each.
+            setattr(page, COMMENTS_RELATION_NAME, [])
         else:
             _validate(page)
             page.save(clean=False, log_action=None)
         # The revision as save_revision() writes it, without saving the page a second time
-        # (each save re-indexes it and drops the page cache).
-        revision = Revision.objects.create(
+        # (each save re-indexes it and drops the page cache); written, and the page's pointers
+        # to it, with the other pages of the transaction (see `_flush`).
+        revision = Revision(
             content_object=page,
             base_content_type=page.get_base_content_type(),
             content=page.serializable_data(),
             object_str=str(page)[:255],
+            created_at=timezone.now(),
         )
-        Page.objects.filter(pk=page.pk).update(
-            latest_revision=revision,
-            latest_revision_created_at=revision.created_at,
-            draft_title=page.title,
-            live_revision=revision if plan.live else None,
-            has_unpublished_changes=not plan.live,
-        )
-        page.latest_revision = revision
+        self.pending.revised.append((page, revision, plan.live))
         # The page's one history line: "Diimpor dari WordPress" (not "created", not "published").
-        # (bulk_create: the entry's save() would validate every key it holds, 3 reads per item)
-        PageLogEntry.objects.bulk_create(
-            [
-                PageLogEntry(
-                    content_type_id=page.content_type_id,
-                    page=page,
-                    label=page.get_admin_display_title()[:255],
-                    action=IMPORTED,
-                    revision=revision,
-                    content_changed=True,
-                    data={"wordpress_id": plan.item.wp_id},
-                    timestamp=timezone.now(),
-                )
-            ]
+        self.pending.history.append(
+            PageLogEntry(
+                content_type_id=page.content_type_id,
+                page=page,
+                label=page.get_admin_display_title()[:255],
+                action=IMPORTED,
+                revision=revision,
+                content_changed=True,
+                data={"wordpress_id": plan.item.wp_id},
+                timestamp=timezone.now(),
+            )
         )
         # Indexed with its final content: references here, search in bulk after the items
         # (automatic indexing is paused, see `_indexing_paused`).
@@ -933,7 +1181,7 @@ class Importer:
         return page
 
     def _page_addresses(self, plan: Planned, page: Page) -> None:
-        new_path = page.relative_url(self.site) or plan.path
+        new_path = self._address_of(page) or plan.path
         paths = self._old_paths(plan)
         if not plan.live:
             self._report(
@@ -946,6 +1194,14 @@ class Importer:
             )
             return
         self._redirect(plan.item, plan.kind, paths, page=page, new_path=new_path)
+
+    def _address_of(self, page: Page) -> str | None:
+        """The page's address on the site: its path below the site's root page when the
+        instansi has one site (as `relative_url` would say, without reading the sites again)."""
+        root = self.home.url_path
+        if self.one_site and page.url_path and page.url_path.startswith(root):
+            return page.url_path[len(root) - 1 :]
+        return page.relative_url(self.site)
 
     # -- redirects and the mapping report
     def _redirect(
@@ -972,23 +1228,15 @@ class Importer:
                 wanted[key] = path
                 self.claimed[key] = (kind, item.wp_id if item else None)
         if wanted and not self.options.dry_run:
-            # One upsert: new addresses are added, known ones pointed at the new place.
-            written = Redirect.objects.bulk_create(
-                [
-                    Redirect(
-                        old_path=key,
-                        site=self.site,
-                        is_permanent=True,
-                        redirect_page=page,
-                        redirect_link="" if page else link,
-                    )
-                    for key in wanted
-                ],
-                update_conflicts=True,
-                unique_fields=["old_path", "site"],
-                update_fields=["is_permanent", "redirect_page", "redirect_link"],
-            )
-            self.counts.redirects += len(written)
+            for key in wanted:
+                self.pending.redirects[key] = Redirect(
+                    old_path=key,
+                    site=self.site,
+                    is_permanent=True,
+                    redirect_page=page,
+                    redirect_link="" if page else link,
+                )
+            self.counts.redirects += len(wanted)
         if same:
             self._report(
                 item, kind, same, Outcome.TETAP, target=target, reason="Alamat tidak berubah."
@@ -1012,22 +1260,22 @@ class Importer:
             "reason": reason[:300],
             "run": self.run,
         }
-        WordPressUrl.objects.bulk_create(
-            [WordPressUrl(old_path=key[:255], **values) for key in {_norm(p) for p in paths}],
-            update_conflicts=True,
-            unique_fields=["old_path"],
-            update_fields=list(values),
-        )
+        for key in {_norm(p)[:255] for p in paths}:
+            self.pending.addresses[key] = WordPressUrl(old_path=key, **values)
 
     def _record(self, kind, item, source_hash, **values) -> WordPressImportRecord:
         values |= {"guid": item.guid[:500], "source_hash": source_hash, "last_run": self.run}
-        record = self.records.get((kind, item.wp_id))
-        if record is None:
-            record = WordPressImportRecord.objects.create(kind=kind, wp_id=item.wp_id, **values)
-        else:
-            for name, value in values.items():
-                setattr(record, name, value)
-            record.save()
+        known = self.records.get((kind, item.wp_id))
+        # A copy: a rolled-back transaction leaves the record the import knew (see `_restore`).
+        record = (
+            copy.copy(known)
+            if known is not None
+            else WordPressImportRecord(kind=kind, wp_id=item.wp_id)
+        )
+        for name, value in values.items():
+            setattr(record, name, value)
+        record.updated_at = timezone.now()
+        self.pending.records[(kind, item.wp_id)] = record
         self.records[(kind, item.wp_id)] = record
         return record
 
@@ -1094,9 +1342,11 @@ class Importer:
             try:
                 self._items()
             finally:
-                _index_pages(self.to_index)
-        self._taxonomies()
-        self._others()
+                _index_written(self.to_index)
+        with self._writes():
+            self._taxonomies()
+        with self._writes():
+            self._others()
         return self.counts
 
 
@@ -1119,28 +1369,12 @@ def _validate(page: Page) -> None:
     page.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
-def _add_child(parent: Page, page: Page) -> None:
-    """treebeard's add_child (the next path under the parent), with `_validate`'s checks."""
-    page.depth = parent.depth + 1
-    # The parent's numchild in memory may be stale (children added by this run): ask the table.
-    last = (
-        Page.objects.filter(path__startswith=parent.path, depth=page.depth)
-        .order_by("-path")
-        .values_list("path", flat=True)
-        .first()
-    )
-    page.path = Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
-    page._cached_parent_obj = parent
-    _validate(page)
-    page.save(clean=False, log_action=None)
-    Page.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
-
-
-def _index_pages(pks_by_model: dict[type, list[int]]) -> None:
-    """Add imported pages to the search index, many per statement."""
+def _index_written(pks_by_model: dict[type, list[int]]) -> None:
+    """Add the imported pages, images and documents to the search index, many per statement."""
     for model, pks in pks_by_model.items():
         for start in range(0, len(pks), 200):
-            chunk = list(model.objects.filter(pk__in=pks[start : start + 200]))
+            # With what each object's index entry shows from related rows (an image's tags).
+            chunk = list(model.get_indexed_objects().filter(pk__in=pks[start : start + 200]))
             for backend in get_search_backends(with_auto_update=True):
                 backend.add_bulk(model, chunk)
 
@@ -1168,8 +1402,10 @@ def _commits_without_waiting_for_disk():
 @contextmanager
 def _indexing_paused():
     """Wagtail indexes a page for search and references on every save, and an import saves
-    each page twice (created, then its revision): pages are indexed once by `_save_page`
-    instead. Images and documents are saved once and stay indexed by the signal.
+    each page twice (created, then its revision): pages are indexed for references by
+    `_save_page`, and pages, images and documents for search in bulk after the items
+    (`_index_written`; one image indexed by the signal cost ~0.1 s, most of an image's
+    import, because the index recomputes its title lengths on every write).
 
     The signal is disconnected for the process: the import runs alone in its process (the
     Celery worker's child or the management command), never in a web server's.
@@ -1180,7 +1416,11 @@ def _indexing_paused():
 
     Image = get_image_model()
     image_uid = f"cms_{Image._meta.label_lower}_saved"
-    models = [m for m in (NewsPage, StandardPage) if search_index.class_is_indexed(m)]
+    models = [
+        m
+        for m in (NewsPage, StandardPage, Image, get_document_model())
+        if search_index.class_is_indexed(m)
+    ]
     for model in models:
         post_save.disconnect(post_save_signal_handler, sender=model)
     # The website's own receivers drop the page cache on every page and image saved (and

@@ -23,9 +23,14 @@ def wordpress_import_run(run_id: int) -> dict[str, int]:
 
 @shared_task(name="cms.wordpress_portal_catch_up")
 def wordpress_portal_catch_up() -> dict[str, int]:
-    """After an import: bring the regency portal's copy of this instansi's news up to date."""
+    """After an import: bring the regency portal's copy of this instansi's news, and its
+    search index, up to date (imported pages are written without the publish signal that
+    updates them one page at a time)."""
     from django.db import connection
 
+    from ..portal.indexing import search_reconcile
     from ..services import portal_reconcile
 
-    return portal_reconcile(schema_name=connection.schema_name)
+    counts = portal_reconcile(schema_name=connection.schema_name)
+    search_reconcile(schema_name=connection.schema_name)
+    return counts

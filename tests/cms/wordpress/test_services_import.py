@@ -3,6 +3,7 @@
 import json
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django_tenants.utils import schema_context
@@ -379,3 +380,83 @@ def test_attachments_are_never_fetched_from_an_internal_address(db, tmp_path):
         server.shutdown()
     assert run.counts["images"] == 0
     assert any("beralamat internal" in w["message"] for w in run.warnings)
+
+
+def _stored_files() -> set[str]:
+    """The files in the current instansi's media folder (images and documents)."""
+    from django.core.files.storage import default_storage
+
+    root = default_storage.path("")
+    found = set()
+    for folder in ("original_images", "documents"):
+        for path in (Path(root) / folder).rglob("*"):
+            if path.is_file():
+                found.add(str(path.relative_to(root)))
+    return found
+
+
+def test_a_failing_image_leaves_no_half_imported_image_and_the_others_are_imported(db, monkeypatch):
+    from cms.wordpress import services
+
+    original = services.Importer._record
+
+    def failing(self, kind, item, *args, **kwargs):
+        if kind == "attachment" and item.wp_id == 9:
+            raise OSError("disk penuh")
+        return original(self, kind, item, *args, **kwargs)
+
+    monkeypatch.setattr(services.Importer, "_record", failing)
+    with schema_context("dinkes"):
+        before = _stored_files()
+    run = run_import()
+    assert run.status == "selesai" and run.counts["failed"] == 1
+    # The images written in the same transaction as the failing one are imported all the same.
+    assert run.counts["images"] == 3 and run.counts["documents"] == 2
+    assert any("disk penuh" in w["message"] for w in run.warnings)
+    old = "/wp-content/uploads/2025/01/rapat-koordinasi.jpg"
+    with schema_context("dinkes"):
+        images = get_image_model().objects.all()
+        assert not any("rapat-koordinasi" in image.file.name for image in images)
+        assert not WordPressImportRecord.objects.filter(kind="attachment", wp_id=9).exists()
+        assert WordPressImportRecord.objects.filter(kind="attachment").count() == 6
+        assert not Redirect.objects.filter(old_path=old).exists()
+        assert WordPressUrl.objects.get(old_path=old).outcome == "dibuang"
+        # No file is left behind without its image: the failed one's went with the rollback.
+        kept = {image.file.name for image in images} | {
+            document.file.name for document in get_document_model().objects.all()
+        }
+        assert _stored_files() - before <= kept
+    monkeypatch.setattr(services.Importer, "_record", original)
+    retry = run_import()
+    assert retry.counts["images"] == 1 and retry.counts["failed"] == 0
+    with schema_context("dinkes"):
+        assert Redirect.objects.filter(old_path=old).exists()
+
+
+def test_imported_news_is_shown_on_the_site_the_portal_and_in_search(db, monkeypatch):
+    import core.queue
+    from cms.portal.models import PortalNewsItem
+    from cms.portal.selectors import portal_search
+
+    sent = []
+
+    def send_now(task, *args, **kwargs):  # a worker that runs the job as soon as it is sent
+        sent.append(task.name)
+        task.apply(args=args, kwargs=kwargs)
+        return True
+
+    monkeypatch.setattr(core.queue, "send_task_safely", send_now)
+    client = tenant_client("dinkes")
+    title = "Posyandu Serentak di Desa Sukamaju"
+    assert title not in client.get("/berita/").content.decode()  # the list, now in the cache
+    run_import()
+    assert sent == ["cms.wordpress_portal_catch_up"]
+    assert title in client.get("/berita/").content.decode()
+    with schema_context("dinkes"):
+        news = _news("posyandu-serentak-sukamaju")
+        assert news.pk in {p.pk for p in NewsPage.objects.live().search("posyandu sukamaju")}
+        image = news.image
+        assert image.pk in {i.pk for i in get_image_model().objects.search(image.title)}
+    assert PortalNewsItem.objects.filter(instansi__schema_name="dinkes", page_id=news.pk).exists()
+    found = portal_search(query="posyandu sukamaju", instansi_slug="dinkes")
+    assert found.filter(kind="berita", object_id=news.pk).exists()
