@@ -30,15 +30,15 @@ def _provision_by_migrations(slug: str, name: str) -> None:
     way and the same provisioning steps then run in one transaction, as `instansi_provision` does.
     """
     from django.conf import settings
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.test import override_settings
-    from django.utils.module_loading import import_string
     from django_tenants.utils import schema_context
 
     from tenants import services
     from tenants.hosts import forget_hosts
     from tenants.models import Domain, Instansi
+    from tenants.provisioning import run_steps
 
     with override_settings(TENANT_CREATION_FAKES_MIGRATIONS=False):
         instansi = Instansi(schema_name=slug, name=name)
@@ -48,10 +48,10 @@ def _provision_by_migrations(slug: str, name: str) -> None:
             domain=f"{slug}.{settings.SIMPUL_BASE_DOMAIN}", tenant=instansi, is_primary=True
         )
         with schema_context(slug):
-            username, _ = services._create_admin(email="", password="bench-password-123", name=name)
-            admin = get_user_model().objects.get(username=username)
-            for step in settings.SIMPUL_PROVISIONING_STEPS:
-                import_string(step)(instansi, admin)
+            admin = services._create_admin(email="", name=name)
+            run_steps(instansi, admin, prepared=False)
+            admin.password = make_password("bench-password-123")
+            admin.save(update_fields=["password"])
     forget_hosts()
 
 

@@ -27,10 +27,10 @@ NAME = "Dinas Uji Kinerja"
 def prepare_site() -> tuple[str, str, str]:
     """A provisioned instansi with demo content; returns (host, news path, news title)."""
     from django.conf import settings
-    from django.utils.module_loading import import_string
     from django_tenants.utils import schema_context
 
     from cms.models import NewsPage
+    from core.steps import demo_steps
     from tenants.selectors import instansi_get
     from tenants.services import instansi_provision
 
@@ -40,8 +40,8 @@ def prepare_site() -> tuple[str, str, str]:
             slug=SLUG, name=NAME, admin_password="bench-password-123"
         ).instansi
     with schema_context(SLUG):
-        for step in getattr(settings, "SIMPUL_DEMO_STEPS", []):
-            import_string(step)(instansi)
+        for step in demo_steps:
+            step.run(instansi)
         news = NewsPage.objects.live().order_by("-first_published_at").first()
         assert news is not None, "demo content made no news page"
         return f"{SLUG}.{settings.SIMPUL_BASE_DOMAIN}", news.get_url(), news.title

@@ -1,6 +1,6 @@
 """Demo content for `make demo`: identity, profile pages and news with generated images.
 
-Runs inside one instansi's schema (settings.SIMPUL_DEMO_STEPS) on every `provision_demo`, so
+Runs inside one instansi's schema (core.steps.demo_steps) on every `provision_demo`, so
 everything is looked up by slug first and only what is missing is made. Images are drawn with
 Pillow on the spot: nothing is downloaded.
 """

@@ -1,9 +1,11 @@
 """Provisioning step: the cloned Wagtail welcome page becomes the instansi's site.
 
-Runs inside the new schema (settings.SIMPUL_PROVISIONING_STEPS) and must stay cheap: the root
-page is converted in place (one row inserted, one updated, so the page id that the default
-groups' permissions point at is kept), then berita, profil and kontak are added under it and
-the identity settings get the instansi's defaults.
+Registered in CmsConfig.ready() (core.steps.provisioning_steps) in two halves. `prepare_site`
+is the same for every instansi and runs ahead on a spare schema (tenants.pool): the root page is
+converted in place (one row inserted, one updated, so the page id that the default groups'
+permissions point at is kept) and berita, profil and kontak are added under it.
+`personalise_site` runs when the instansi is made: the hero greets with its name, the identity
+settings get its defaults and the portal lists it.
 """
 
 from django.conf import settings
@@ -53,16 +55,18 @@ def _hero_intro(instansi) -> str:
     )
 
 
-def _convert_to_home(page: Page, instansi) -> HomePage:
-    """Turn the plain Wagtail page `page` into a HomePage, keeping its id and tree position."""
-    home = HomePage(page_ptr_id=page.pk, hero_title=instansi.name, hero_intro=_hero_intro(instansi))
+def _convert_to_home(page: Page) -> HomePage:
+    """Turn the plain Wagtail page `page` into a HomePage, keeping its id and tree position.
+
+    The hero stays blank until `personalise_site` greets with the instansi's name."""
+    home = HomePage(page_ptr_id=page.pk)
     home.save_base(raw=True)  # only the cms_homepage row; the wagtailcore_page row exists
     Page.objects.filter(pk=page.pk).update(content_type=ContentType.objects.get_for_model(HomePage))
     return HomePage.objects.get(pk=page.pk)
 
 
-def build_site(instansi, admin_user=None) -> HomePage:
-    """HomePage titled with the instansi's name, the berita/profil/kontak tree, identity.
+def prepare_site() -> HomePage:
+    """The HomePage and its berita/profil/kontak tree, the same for every instansi.
 
     Idempotent: run again on a built site it only adds what is missing.
     """
@@ -71,12 +75,25 @@ def build_site(instansi, admin_user=None) -> HomePage:
     home = (
         HomePage.objects.get(pk=root.pk)
         if root.specific_class is HomePage
-        else _convert_to_home(root, instansi)
+        else _convert_to_home(root)
     )
     existing = set(home.get_children().values_list("slug", flat=True))
     for model, title, slug, fields in SECTIONS:
         if slug not in existing:
             home.add_child(instance=model(title=title, slug=slug, **fields))
+    return home
+
+
+def personalise_site(instansi, admin_user=None) -> None:
+    """The instansi's hero (when still blank), identity defaults and portal profile.
+
+    Idempotent: what its editors have filled in is kept. The hero is not searched, so its
+    row is updated in place (a page save would rewrite its search entry and references).
+    """
+    home_id = Site.objects.filter(is_default_site=True).values_list("root_page_id", flat=True)[0]
+    HomePage.objects.filter(pk=home_id, hero_title="", hero_intro="").update(
+        hero_title=instansi.name, hero_intro=_hero_intro(instansi)
+    )
     identity = IdentitySettings.objects.first()
     if identity is None or not identity.name:
         # None yet, or the blank row Wagtail's settings loader makes when a page is viewed
@@ -97,4 +114,14 @@ def build_site(instansi, admin_user=None) -> HomePage:
             tagline=identity.tagline,
             primary_colour=identity.primary_colour,
         )
+
+
+def build_site(instansi, admin_user=None) -> HomePage:
+    """HomePage titled with the instansi's name, the berita/profil/kontak tree, identity.
+
+    Idempotent: run again on a built site it only adds what is missing.
+    """
+    home = prepare_site()
+    personalise_site(instansi, admin_user)
+    home.refresh_from_db()
     return home

@@ -1,6 +1,6 @@
 """Demo data for `provision_demo`: Diskominfo's evaluator login and filled console snapshots.
 
-Runs inside each demo instansi's schema (settings.SIMPUL_DEMO_STEPS); idempotent.
+Runs inside each demo instansi's schema (core.steps.demo_steps); idempotent.
 """
 
 import os

@@ -1,6 +1,6 @@
 """Demo SOP for `provision_demo`: Bagian Humas works by the Sintang SOP with three role users.
 
-Runs inside one instansi's schema (settings.SIMPUL_DEMO_STEPS); idempotent, and only for the
+Runs inside one instansi's schema (core.steps.demo_steps); idempotent, and only for the
 `humas` instansi (the other demo instansi start from the templates in the admin).
 """
 

@@ -1,8 +1,9 @@
 """The admin home (Wagtail's dashboard) lists the work waiting for the signed-in user.
 
 Each domain app describes its own panel (inbox, sop, tenants.registry and evaluation each have
-a `dashboard` module) as a `WorkPanel`; settings.SIMPUL_DASHBOARD_PANELS lists them in order,
-so `tenants` shows them without importing the apps built on it (as with provisioning steps).
+a `dashboard` module) as a `WorkPanel` and registers it, with its place, from its
+AppConfig.ready() in core.steps.dashboard_panels: `tenants` shows them without importing the
+apps built on it (as with provisioning steps).
 A panel reads through its app's selectors, asks one or two queries, and every item links to the
 screen where the work is done.
 """
@@ -10,10 +11,10 @@ screen where the work is done.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from wagtail.admin.ui.components import Component
+
+from core.steps import dashboard_panels
 
 
 @dataclass
@@ -57,9 +58,9 @@ class WorkPanel(Component):
 
 
 def build_dashboard_panels(request, panels: list) -> None:
-    """`construct_homepage_panels` hook: the configured panels the user may see, first."""
-    for dotted in settings.SIMPUL_DASHBOARD_PANELS:
-        panel_class = import_string(dotted)
+    """`construct_homepage_panels` hook: the registered panels the user may see, first."""
+    for step in dashboard_panels:
+        panel_class = step.run
         if panel_class.shown_to(request):
             panels.append(panel_class(request))
 

@@ -5,17 +5,18 @@ import logging
 import re
 import secrets
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from .audit import audit_record
@@ -23,6 +24,7 @@ from .errors import Conflict, NotFound, SimpulError
 from .hosts import forget_hosts
 from .models import ApiToken, Domain, Instansi
 from .pool import spare_take
+from .provisioning import run_steps
 from .tasks import refill_spare_schemas
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9]{1,29}$")
@@ -166,26 +168,29 @@ def _validate_new_instansi(slug: str, name: str, kind: str, admin_email: str) ->
         raise Conflict(f"Domain {slug}.{settings.SIMPUL_BASE_DOMAIN} sudah dipakai.", field="slug")
 
 
-def _create_admin(*, email: str, password: str | None, name: str) -> tuple[str, str | None]:
-    User = get_user_model()
-    generated = None
+def _admin_password(password: str | None) -> tuple[str, str | None]:
+    """The admin's password (generated when none is given, then returned once), validated."""
     if not password:
-        generated = password = secrets.token_urlsafe(12)
-    else:
-        try:
-            validate_password(password)
-        except ValidationError as exc:
-            raise SimpulError(
-                "Kata sandi admin terlalu lemah: " + " ".join(exc.messages), field="admin_password"
-            ) from exc
-    user = User.objects.create_superuser(
+        generated = secrets.token_urlsafe(12)
+        return generated, generated
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise SimpulError(
+            "Kata sandi admin terlalu lemah: " + " ".join(exc.messages), field="admin_password"
+        ) from exc
+    return password, None
+
+
+def _create_admin(*, email: str, name: str):
+    """The instansi's superuser, its password set by the caller once hashed (still unusable)."""
+    return get_user_model().objects.create_superuser(
         username="admin",
         email=email or "",
-        password=password,
+        password=None,
         first_name="Admin",
         last_name=name[:150],
     )
-    return user.get_username(), generated
 
 
 def instansi_provision(
@@ -206,24 +211,34 @@ def instansi_provision(
     started = time.perf_counter()
     slug = validate_slug(slug)
     name = (name or "").strip()
+    password, generated = _admin_password(admin_password)
     _check_database()
-    # Callable from a request of another instansi (Diskominfo's console): django-tenants creates
-    # tenants only from the public schema, and the caller's schema is restored afterwards.
-    with schema_context(get_public_schema_name()):
-        result = _provision(
-            slug=slug,
-            name=name,
-            short_name=short_name,
-            kind=kind,
-            admin_email=admin_email,
-            admin_password=admin_password,
-            actor=actor,
-        )
+    # The admin's password hash is the one step of full strength that no spare can do ahead
+    # (PBKDF2, Django's cost, ~0.3-0.6 s here). hashlib releases the GIL while it hashes, so a
+    # thread hashes while this one provisions the schema: the call costs the longer of the two.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="admin-hash") as hashing:
+        password_hash = hashing.submit(make_password, password)
+        # Callable from a request of another instansi (Diskominfo's console): django-tenants
+        # creates tenants only from the public schema; the caller's schema is restored after.
+        with schema_context(get_public_schema_name()):
+            instansi, from_spare = _provision(
+                slug=slug,
+                name=name,
+                short_name=short_name,
+                kind=kind,
+                admin_email=admin_email,
+                password_hash=password_hash,
+                actor=actor,
+            )
     forget_hosts()
-    return ProvisionResult(*result[:3], time.perf_counter() - started, from_spare=result[3])
+    return ProvisionResult(
+        instansi, "admin", generated, time.perf_counter() - started, from_spare=from_spare
+    )
 
 
-def _provision(*, slug, name, short_name, kind, admin_email, admin_password, actor):
+def _provision(
+    *, slug, name, short_name, kind, admin_email, password_hash: Future, actor
+) -> tuple[Instansi, bool]:
     try:
         _check_template()
         with transaction.atomic():
@@ -243,12 +258,11 @@ def _provision(*, slug, name, short_name, kind, admin_email, admin_password, act
                 domain=f"{slug}.{settings.SIMPUL_BASE_DOMAIN}", tenant=instansi, is_primary=True
             )
             with schema_context(slug):
-                username, generated = _create_admin(
-                    email=admin_email, password=admin_password, name=name
-                )
-                admin = get_user_model().objects.get(username=username)
-                for step in settings.SIMPUL_PROVISIONING_STEPS:
-                    import_string(step)(instansi, admin)
+                admin = _create_admin(email=admin_email, name=name)
+                # A spare ran every step's `prepare` half already (tenants.pool).
+                run_steps(instansi, admin, prepared=from_spare)
+                admin.password = password_hash.result()
+                admin.save(update_fields=["password"])
             audit_record(
                 actor=actor,
                 action="instansi.provision",
@@ -260,7 +274,7 @@ def _provision(*, slug, name, short_name, kind, admin_email, admin_password, act
     except DatabaseError as exc:
         first_line = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
         raise SimpulError(f"Gagal membuat instansi {slug!r}: {first_line}") from exc
-    return instansi, username, generated, from_spare
+    return instansi, from_spare
 
 
 def _queue_spare_refill() -> None:

@@ -35,36 +35,8 @@ SIMPUL_PUBLIC_SCHEME = env.str("SIMPUL_PUBLIC_SCHEME", default="http" if DEBUG e
 # Schema that new instansi are cloned from; `migrate_schemas` keeps it migrated (it is an
 # Instansi row marked as template, never served).
 SIMPUL_TEMPLATE_SCHEMA = "simpul_template"
-# Steps run, in order, inside the new schema when an instansi is provisioned. Each is a dotted
-# path to a callable(instansi, admin_user); apps add theirs so `tenants` imports none of them.
-SIMPUL_PROVISIONING_STEPS = [
-    "tenants.provisioning.configure_site",
-    "tenants.provisioning.create_default_groups",
-    "cms.provisioning.build_site",
-    "inbox.provisioning.create_inquiry_form_page",
-    "evaluation.roles.create_evaluator_group",
-    "tenants.registry.provisioning.grant_registry_permissions",
-]
-# Demo content made by `provision_demo` (every `make demo`): dotted paths of callable(instansi)
-# run inside the instansi's schema; each must be idempotent.
-SIMPUL_DEMO_STEPS = [
-    "cms.demo.create_demo_content",
-    "inbox.provisioning.demo_form_page",
-    "tenants.registry.demo.create_demo_registry",
-    "sop.demo.create_demo_sop",
-    "evaluation.demo.create_demo_evaluation",
-]
-# The admin home's work panels (tenants.dashboard.WorkPanel subclasses), each shown to whom its
-# `shown_to` allows; each domain app owns its panel, `tenants` only lists them.
-SIMPUL_DASHBOARD_PANELS = [
-    "inbox.dashboard.LateReferralsPanel",
-    "evaluation.dashboard.ReportsToEvaluatePanel",
-    "inbox.dashboard.InquiriesPanel",
-    "inbox.dashboard.ReferralsPanel",
-    "sop.dashboard.SopStepsPanel",
-    "tenants.registry.dashboard.RegistryRemindersPanel",
-    "evaluation.dashboard.AnnualReportPanel",
-]
+# Provisioning and demo steps and the admin home's panels are registered in code by each app
+# (core.steps, from its AppConfig.ready()), so a missing or renamed one stops the start-up.
 SIMPUL_REFERRAL_SLA_HOURS = env.int("SIMPUL_REFERRAL_SLA_HOURS", default=24)
 # Spare instansi schemas cloned ahead (tenants.pool): a new instansi takes one by a rename.
 SIMPUL_SPARE_SCHEMAS = env.int("SIMPUL_SPARE_SCHEMAS", default=2)

@@ -44,7 +44,8 @@ GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def grant_registry_permissions(instansi, admin_user) -> None:
+def grant_registry_permissions(instansi=None, admin_user=None) -> None:
+    """The role groups' registry rights, the same in every instansi (made ahead on spares)."""
     permissions = {
         p.codename: p for p in Permission.objects.filter(content_type__app_label="registry")
     }

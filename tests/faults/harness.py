@@ -22,14 +22,17 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
-# Demo content steps that fill only the instansi they are given. The others in
-# SIMPUL_DEMO_STEPS also write for humas, dinkes, disdik or Diskominfo (demo inquiries,
-# console snapshots): run here they would leave committed rows in the shared test regency.
-OWN_DEMO_STEPS = (
-    "cms.demo.create_demo_content",
-    "tenants.registry.demo.create_demo_registry",
-)
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def own_demo_steps() -> list:
+    """Demo content steps that fill only the instansi they are given. The other registered demo
+    steps (core.steps.demo_steps) also write for humas, dinkes, disdik or Diskominfo (demo
+    inquiries, console snapshots): run here they would leave committed rows in the shared test
+    regency."""
+    from core.steps import demo_steps
+
+    return [step for step in demo_steps if step.own_instansi_only]
 
 
 def free_port() -> int:

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context, schema_exists
 
 from tenants.backup import media_root_of
@@ -40,9 +39,9 @@ def _fill(source: Instansi, peer: Instansi) -> dict:
 
     from inbox import services as inbox
 
-    for step in harness.OWN_DEMO_STEPS:
+    for step in harness.own_demo_steps():
         with schema_context(source.schema_name):
-            import_string(step)(source)
+            step.run(source)
     with schema_context(source.schema_name):
         editor = get_user_model().objects.create_user(
             username="editor", email="editor@example.org", password=TEST_PASSWORD

@@ -58,7 +58,6 @@ def _rss_mb(root_pid: int) -> float:
 @pytest.fixture(scope="module")
 def regency(django_db_setup, django_db_blocker):
     """Two committed instansi with demo content and API tokens, next to the test regency."""
-    from django.utils.module_loading import import_string
     from django_tenants.utils import schema_context
 
     from tenants.models import Instansi
@@ -73,9 +72,9 @@ def regency(django_db_setup, django_db_blocker):
                 instansi = instansi_provision(
                     slug=slug, name=f"Dinas Uji Beban {slug}", admin_password=TEST_PASSWORD
                 ).instansi
-                for step in harness.OWN_DEMO_STEPS:
+                for step in harness.own_demo_steps():
                     with schema_context(slug):
-                        import_string(step)(instansi)
+                        step.run(instansi)
                 tokens[slug] = api_token_create(instansi=instansi, name="uji-beban")[1]
             connection.set_schema_to_public()
             readable = [i.schema_name for i in Instansi.objects.active()]

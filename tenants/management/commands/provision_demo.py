@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import import_string
 from django_tenants.utils import schema_context
 
+from core.steps import demo_steps
 from tenants.models import Instansi
+from tenants.provisioning import run_steps
 from tenants.selectors import instansi_get
 from tenants.services import instansi_provision, instansi_url
 
@@ -60,13 +61,16 @@ class Command(BaseCommand):
                     # add (pages, groups, permissions); every step is idempotent. The site's
                     # host and home title are left as its editors have them.
                     with transaction.atomic():
-                        for step in settings.SIMPUL_PROVISIONING_STEPS:
-                            if step != "tenants.provisioning.configure_site":
-                                import_string(step)(instansi, user)
+                        run_steps(
+                            instansi,
+                            user,
+                            prepared=False,
+                            skip=frozenset({"tenants.provisioning.configure_site"}),
+                        )
             if not opts["no_content"]:
-                for step in getattr(settings, "SIMPUL_DEMO_STEPS", []):
+                for step in demo_steps:
                     with schema_context(slug):
-                        import_string(step)(instansi)
+                        step.run(instansi)
             rows.append(instansi)
         base = instansi_url(rows[0], "/").replace(f"{rows[0].schema_name}.", "", 1)
         self.stdout.write("")
