@@ -3,32 +3,55 @@
 At each size N (real instansi `bc000…`, provisioned by cloning and kept, shared with
 provisioning.py --keep) it measures:
 - provisioning: seconds for each of 3 more instansi while N exist (then dropped);
-- migrate check: `migrate_schemas --executor=multiprocessing` with nothing to apply, ms/schema;
+- migrate check: `migrate_schemas --executor=multiprocessing` with nothing to apply, ms/schema
+  (a subprocess stopped at --migrate-limit, 1.2× the 5-minute target: an overrun is extrapolated);
 - page throughput: wrk on the home page through gunicorn, every request to the next of the N
   hosts in turn (so the host cache, the page cache and the per-schema catalogue all hold N),
   Django-cached and uncached (session cookie); every host first checked to serve its name;
 - inbox throughput: the API flow of inbox.py with the clients spread over all N instansi;
-- console: refresh the N real snapshots (`snapshot_refresh`), then render the console over them.
+- one cycle of every periodic task: each entry of settings.CELERY_BEAT_SCHEDULE run once, eagerly
+  in this process (a fan-out's per-instansi messages run inline, one after the other, without
+  the countdown that spreads them over the period): the work one period asks of the workers,
+  timed against that period; its snapshot refresh gives the per-instansi refresh figure;
+- console: render Diskominfo's console (its first page and the summary over all N) over the
+  N real snapshots the periodic cycle just refreshed.
 Plus the size of PostgreSQL's catalogue (pg_class rows), which every schema adds to, the
 memory of each gunicorn worker after the page runs (RSS and PSS: it holds a host cache, a
 tenant memo and a connection that has loaded every schema's relations), and `pg_dump` of one
 instansi's schema (seconds and bytes: backups of one instansi must not grow with the others).
 Every figure is given at each size with its ratio to the smallest size.
 
+Targets at the largest size (verdicts in the table): provisioning ≤ 1.5× its time at the
+smallest size; every other per-request or per-instansi figure ≤ 2× its figure there; each
+periodic task's cycle within half its period; `migrate_schemas` with nothing to apply < 5 min.
+
 Usage: python benchmarks/growth.py [--counts 10,200,1000] [--seconds 5] [--connections 16]
-    [--print-only]
+    [--print-only] [--save FILE] [--from-saved FILE]
 A province-sized step (1,000) first clones the missing instansi: about an hour on a 2-core
-machine at 3-4 s each. --print-only prints the tables instead of rewriting RESULTS.md.
+machine at 3-4 s each (`--clone-only` clones them and stops, to run ahead of the
+measurement). --print-only prints the tables instead of rewriting RESULTS.md. Each size's
+figures are saved to --save as soon as they are measured; --from-saved writes the tables from
+such a file (a run cut short keeps the sizes it finished).
 """
 
 import argparse
+import dataclasses
+import datetime
+import importlib
+import json
+import os
+import selectors as io_selectors
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.common import (  # noqa: E402
+    ROOT,
     Timer,
     bench_database_url,
     drop_tenants,
@@ -37,9 +60,19 @@ from benchmarks.common import (  # noqa: E402
     setup_django,
     write_section,
 )
-from benchmarks.webstack import BENCH_SECRET_KEY, Stack, get, wait_http, wrk  # noqa: E402
+from benchmarks.webstack import (  # noqa: E402
+    BENCH_SECRET_KEY,
+    Stack,
+    WrkResult,
+    get,
+    wait_http,
+    wrk,
+)
 
 PREFIX = "bc"
+# A periodic task's cycle must leave room in its period: at most this share of it.
+PERIOD_SHARE = 0.5
+MIGRATE_LIMIT_S = 300.0
 
 
 def provisioning_at(extra: int) -> float:
@@ -58,15 +91,76 @@ def provisioning_at(extra: int) -> float:
     return sum(seconds) / len(seconds)
 
 
-def migrate_check() -> tuple[float, int]:
-    from django.core.management import call_command
+def migrate_check(limit: float) -> dict:
+    """`migrate_schemas --executor=multiprocessing` with nothing to apply, in a subprocess
+    stopped after `limit` seconds (a pass that overruns its target has said what it had to).
 
+    {"seconds": wall time (or the limit), "schemas": tenant schemas, "done": schemas whose
+    migration ran, "per_schema_ms": from the first tenant schema's start to the end,
+    "finished": bool}; an unfinished pass is extrapolated from its rate in "seconds_estimate".
+    """
     from tenants.models import Instansi
 
-    schemas = Instansi.objects.count()
-    with Timer() as timer:
-        call_command("migrate_schemas", interactive=False, verbosity=0, executor="multiprocessing")
-    return timer.seconds, schemas
+    schemas = Instansi.objects.exclude(schema_name="public").count()
+    command = [
+        sys.executable,
+        str(ROOT / "manage.py"),
+        "migrate_schemas",
+        "--executor=multiprocessing",
+        "--noinput",
+        "-v",
+        "1",
+    ]
+    env = dict(os.environ, PYTHONPATH=f"{ROOT / 'platform'}:{ROOT}", PYTHONUNBUFFERED="1")
+    started = time.perf_counter()
+    first_tenant = None
+    done: set[str] = set()
+    proc = subprocess.Popen(  # noqa: S603 - fixed arguments
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # on overrun the pool's children stop with it
+    )
+    finished = True
+    deadline = started + limit
+    watch = io_selectors.DefaultSelector()
+    watch.register(proc.stdout, io_selectors.EVENT_READ)
+    while True:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            finished = False
+            os.killpg(proc.pid, signal.SIGTERM)
+            break
+        if not watch.select(timeout=min(left, 1.0)):
+            if proc.poll() is not None:
+                break
+            continue
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if "Starting migration" in line and ":public]" not in line:
+            name = line.split("multiprocessing:", 1)[-1].split("]", 1)[0]
+            done.add(name)
+            if first_tenant is None:
+                first_tenant = time.perf_counter()
+    proc.wait()
+    ended = time.perf_counter()
+    if finished:
+        assert proc.returncode == 0, f"migrate_schemas exited {proc.returncode}"
+    tenant_seconds = ended - (first_tenant or started)
+    per_schema = tenant_seconds / max(len(done), 1)
+    result = {
+        "seconds": ended - started,
+        "schemas": schemas,
+        "done": len(done),
+        "per_schema_ms": per_schema * 1000,
+        "finished": finished,
+        "seconds_estimate": (ended - started) + per_schema * (schemas - len(done)),
+    }
+    return result
 
 
 def catalogue() -> tuple[int, float]:
@@ -123,9 +217,15 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
         master = stack.start_gunicorn(stack.app_port)
         app = f"http://127.0.0.1:{stack.app_port}"
         wait_http(f"{app}/livez", hosts[0])
-        for inst, host in zip(instansi, hosts, strict=True):
+
+        def serves_its_name(pair) -> None:
+            inst, host = pair
             status, body, _ = get(f"{app}/", host)
             assert status == 200 and inst.name.encode() in body, f"{host}: HTTP {status}"
+
+        # Every host checked once (8 at a time: 1,000 first visits one by one take minutes).
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(serves_its_name, zip(instansi, hosts, strict=True)))
         base = wrk(
             "  /livez over every host",
             f"{app}/livez",
@@ -171,6 +271,65 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
     }
 
 
+def _period_seconds(schedule) -> float | None:
+    if isinstance(schedule, datetime.timedelta):
+        return schedule.total_seconds()
+    if isinstance(schedule, int | float):
+        return float(schedule)
+    run_every = getattr(schedule, "run_every", None)  # celery.schedules.schedule
+    return run_every.total_seconds() if run_every is not None else None
+
+
+def periodic_cycle() -> dict[str, dict]:
+    """One cycle of every beat entry, run eagerly here: {entry: seconds, period, ok, result}.
+
+    A fan-out's per-instansi messages run inline one after the other (no countdown spreading
+    them): the seconds are the whole work of one period on one worker process, so the entry
+    keeps up if they are well within its period. Spare schemas a refill clones are dropped
+    afterwards (the next size's provisioning must clone, as at every size).
+    """
+    from django.conf import settings
+    from django.db import connection
+    from simpul.celery import app
+
+    from tenants.pool import spare_discard_all
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, False
+    cycle: dict[str, dict] = {}
+    try:
+        for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+            # The task's module, as a worker imports it (autodiscovery is lazy in this process).
+            importlib.import_module(entry["task"].rsplit(".", 1)[0])
+            task = app.tasks[entry["task"]]
+            with Timer() as timer:
+                outcome = task.apply(
+                    args=entry.get("args", ()), kwargs=entry.get("kwargs", {}), throw=False
+                )
+            connection.set_schema_to_public()
+            ok = outcome.successful()
+            result = outcome.result if ok else repr(outcome.result)
+            if isinstance(result, list | dict) and len(result) > 5:
+                result = f"{len(result)} items"
+            cycle[name] = {
+                "task": entry["task"],
+                "seconds": timer.seconds,
+                "period": _period_seconds(entry["schedule"]),
+                "ok": ok,
+                "result": result if isinstance(result, int | float | str) else repr(result),
+            }
+            print(
+                f"  periodic {name}: {timer.seconds:.2f} s of its {cycle[name]['period']} s "
+                f"period ({'ok' if ok else 'FAILED'}: {str(cycle[name]['result'])[:80]})",
+                flush=True,
+            )
+    finally:
+        app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+        spare_discard_all()
+        connection.set_schema_to_public()
+    return cycle
+
+
 def measure(count: int, args) -> dict:
     from benchmarks import console, inbox
 
@@ -180,9 +339,17 @@ def measure(count: int, args) -> dict:
     figures: dict = {"count": count}
     figures["provision_s"] = provisioning_at(args.extra)
     print(f"  provisioning with {count} existing: {figures['provision_s']:.2f} s each", flush=True)
-    figures["migrate_s"], figures["schemas"] = migrate_check()
+    migrated = migrate_check(args.migrate_limit)
+    figures["migrate"] = migrated
+    figures["migrate_s"], figures["schemas"] = migrated["seconds"], migrated["schemas"]
     print(
-        f"  migrate check over {figures['schemas']} schemas: {figures['migrate_s']:.1f} s",
+        f"  migrate check over {migrated['done']} of {migrated['schemas']} schemas: "
+        f"{migrated['seconds']:.1f} s, {migrated['per_schema_ms']:.0f} ms per schema"
+        + (
+            ""
+            if migrated["finished"]
+            else f" (stopped at the limit; ≈ {migrated['seconds_estimate']:.0f} s for all)"
+        ),
         flush=True,
     )
     figures["pg_class"], figures["db_mib"] = catalogue()
@@ -210,7 +377,22 @@ def measure(count: int, args) -> dict:
         f"  inbox: {figures['flows_s']:.1f} flows/s, request p95 {figures['flow_p95']:.0f} ms",
         flush=True,
     )
-    figures["refresh"] = console.refresh_snapshots(instansi)
+    figures["periodic"] = periodic_cycle()
+    refresh = figures["periodic"].get("evaluation-refresh-snapshots")
+    if refresh and refresh["ok"] and int(refresh["result"] or 0):
+        refreshed = int(refresh["result"])  # snapshots: every active instansi × open years
+        figures["refresh"] = {
+            "count": refreshed,
+            "total": refresh["seconds"],
+            "mean_ms": refresh["seconds"] / refreshed * 1000,
+        }
+        print(
+            f"  snapshot refresh: {refreshed} snapshots in {refresh['seconds']:.1f} s "
+            f"({figures['refresh']['mean_ms']:.0f} ms each)",
+            flush=True,
+        )
+    else:  # no such beat entry: refresh the snapshots the console shows directly
+        figures["refresh"] = console.refresh_snapshots(instansi)
     renders = console.render_console(
         [count], requests=args.requests, seed=False, keep_prefixes=(PREFIX,)
     )
@@ -231,8 +413,8 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
     cost("provisioning, per instansi", small["provision_s"], large["provision_s"], "s")
     cost(
         "migrate check, per schema",
-        small["migrate_s"] / small["schemas"] * 1000,
-        large["migrate_s"] / large["schemas"] * 1000,
+        small["migrate"]["per_schema_ms"],
+        large["migrate"]["per_schema_ms"],
         "ms",
         "{:.0f}",
     )
@@ -261,7 +443,7 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
         "{:.0f}",
     )
     cost(
-        "console render p50 (lists all)",
+        "console render p50 (one page + summary)",
         small["console"]["p50"],
         large["console"]["p50"],
         "ms",
@@ -280,9 +462,9 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
 
 
 WHY = {
-    "console render p50 (lists all)": (
-        "the console lists every instansi on one page: its 2 queries stay constant but the rows "
-        "rendered, the charts and the page bytes grow linearly with N (page size below)"
+    "console render p50 (one page + summary)": (
+        "the console renders one page of 50 instansi whatever N is; its summary figures and "
+        "charts are SQL aggregates over all N snapshots, whose cost grows with N"
     ),
     "home page, uncached": (
         "once an instansi is in a worker's tenant memo (cms.cache), its page costs no query and "
@@ -325,6 +507,144 @@ WHY = {
 }
 
 
+TARGETS = {"provisioning, per instansi": 1.5, "PostgreSQL relations (pg_class)": None}
+DEFAULT_TARGET = 2.0
+
+
+def _jsonable(figures: dict) -> dict:
+    out = dict(figures)
+    out["pages"] = {
+        key: dataclasses.asdict(value) if isinstance(value, WrkResult) else value
+        for key, value in figures["pages"].items()
+    }
+    return out
+
+
+def _from_json(figures: dict) -> dict:
+    out = dict(figures)
+    out["pages"] = {
+        key: WrkResult(**value) if isinstance(value, dict) else value
+        for key, value in figures["pages"].items()
+    }
+    return out
+
+
+def save(path: str, results: list[dict]) -> None:
+    Path(path).write_text(json.dumps([_jsonable(r) for r in results], indent=1, default=str))
+
+
+def report(results: list[dict], args, uptime: list[str]) -> str:
+    """The section's body: every size against the smallest, targets and verdicts."""
+    results = sorted(results, key=lambda r: r["count"])
+    small, large = results[0], results[-1]
+    steps = [degradation(small, result) for result in results[1:]]
+    rows = steps[-1]
+    sizes = " | ".join(f"at {r['count']:,}" for r in results)
+    lines = [
+        f"| figure | {sizes} | unit | worse by at {large['count']:,} | target | verdict |",
+        "|---|" + "---:|" * len(results) + "---|---:|---|---|",
+    ]
+    for i, (label, factor, a, b, unit) in enumerate(rows):
+        target = TARGETS.get(label, DEFAULT_TARGET)
+        between = " | ".join(f"{step[i][3]} ({step[i][1]:.2f}×)" for step in steps[:-1])
+        cells = f"{a} | " + (f"{between} | " if between else "") + f"{b}"
+        if target is None:
+            goal, verdict = "–", "(size, not a target)"
+        else:
+            goal = f"≤ {target:g}×"
+            verdict = "met" if factor <= target else f"**missed** ({factor:.2f}×)"
+        lines.append(f"| {label} | {cells} | {unit} | {factor:.2f}× | {goal} | {verdict} |")
+    migrate_verdict = (
+        "met"
+        if large["migrate_s"] < MIGRATE_LIMIT_S
+        else f"**missed** ({large['migrate_s']:.0f} s)"
+    )
+    lines.append(
+        "| migrate check, total | "
+        + " | ".join(f"{r['migrate_s']:.1f}" for r in results)
+        + f" | s | – | < {MIGRATE_LIMIT_S:.0f} s at {large['count']:,} | {migrate_verdict} |"
+    )
+    periodic = [
+        "| beat entry (task) | period, s | "
+        + " | ".join(f"cycle at {r['count']:,}, s" for r in results)
+        + f" | share of period at {large['count']:,} | verdict (≤ {PERIOD_SHARE:.0%}) |",
+        "|---|---:|" + "---:|" * len(results) + "---:|---|",
+    ]
+    for name, entry in large.get("periodic", {}).items():
+        period = entry["period"]
+        share = entry["seconds"] / period if period else float("nan")
+        if not entry["ok"]:
+            verdict = f"**failed**: {entry['result'][:60]}"
+        else:
+            verdict = "met" if share <= PERIOD_SHARE else f"**missed** ({share:.0%})"
+        cycles = " | ".join(
+            f"{r.get('periodic', {}).get(name, {}).get('seconds', float('nan')):.2f}"
+            for r in results
+        )
+        periodic.append(
+            f"| {name} (`{entry['task']}`) | {period:g} | {cycles} | {share:.1%} | {verdict} |"
+        )
+    side = [
+        f"| measured alongside | {sizes} |",
+        "|---|" + "---:|" * len(results),
+        "| tenant schemas in the database | "
+        + " | ".join(f"{r['schemas']:,}" for r in results)
+        + " |",
+        "| PostgreSQL relations (pg_class) | "
+        + " | ".join(f"{r['pg_class']:,}" for r in results)
+        + " |",
+        "| database size, MiB | " + " | ".join(f"{r['db_mib']:.0f}" for r in results) + " |",
+        "| snapshot refresh total, s | "
+        + " | ".join(f"{r['refresh']['total']:.1f}" for r in results)
+        + " |",
+        "| console page, KiB | "
+        + " | ".join(f"{r['console']['bytes'] / 1024:.0f}" for r in results)
+        + " |",
+        "| pg_dump of one instansi, MiB | "
+        + " | ".join(f"{r['dump_bytes'] / 1024 / 1024:.1f}" for r in results)
+        + " |",
+        "| gunicorn worker PSS (largest), MiB | "
+        + " | ".join(f"{r['pages']['worker_pss']:.0f}" for r in results)
+        + " |",
+        "| home uncached p99, ms | "
+        + " | ".join(f"{r['pages']['uncached'].p99:.1f}" for r in results)
+        + " |",
+    ]
+    ordered = sorted(
+        (r for r in rows if TARGETS.get(r[0], DEFAULT_TARGET) is not None), key=lambda r: -r[1]
+    )
+    worst = ordered[0]
+    return (
+        f"Real instansi `{PREFIX}…` with schemas, all in one run (largest size first, then "
+        f"dropped down to each smaller one); gunicorn {args.workers} workers (DEBUG off); wrk "
+        f"{args.connections} connections cycling over every host, {args.seconds} s per run; "
+        f"inbox flow with {args.clients} clients cycling over every instansi; every page and "
+        "every inquiry checked as in the other sections. Machine load during the run "
+        f"(`uptime`): {'; '.join(uptime)}.\n\n"
+        + "\n".join(lines)
+        + "\n\n“worse by” is the cost ratio, or the throughput ratio inverted, against the "
+        "smallest size of the same run (in brackets for the sizes between).\n\n"
+        "One cycle of every periodic task (settings.CELERY_BEAT_SCHEDULE), each run once "
+        "eagerly in the benchmark process: a fan-out's per-instansi messages run inline one "
+        "after another, so the cycle is all of one period's work on a single worker process "
+        "(workers run them in parallel, spread over the period):\n\n"
+        + "\n".join(periodic)
+        + "\n\n"
+        + "\n".join(side)
+        + f"\n\n**Bends first: {worst[0]}** — {worst[1]:.2f}× worse from {small['count']:,} to "
+        f"{large['count']:,} instansi: {WHY.get(worst[0], '')}. Next: "
+        + "; ".join(f"{label} {factor:.2f}×" for label, factor, *_ in ordered[1:4])
+        + "."
+    )
+
+
+def uptime_now() -> str:
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()  # noqa: S607
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--counts", default="10,200")
@@ -337,79 +657,61 @@ def main() -> None:
     parser.add_argument(
         "--print-only", action="store_true", help="print the tables, leave RESULTS.md alone"
     )
+    parser.add_argument("--save", default="", help="write each size's figures to this JSON file")
+    parser.add_argument("--from-saved", default="", help="write the tables from a saved run")
+    parser.add_argument(
+        "--clone-only", action="store_true", help="clone the largest size's instansi and stop"
+    )
+    parser.add_argument(
+        "--migrate-limit",
+        type=float,
+        default=MIGRATE_LIMIT_S * 1.2,
+        help="stop the migrate check after this many seconds (its target is 300)",
+    )
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="skip the set-up migrate_schemas (schemas known current, e.g. after --clone-only "
+        "with the same code): at 1,000 schemas that pass alone takes about ten minutes",
+    )
     args = parser.parse_args()
-    setup_django(SECRET_KEY=BENCH_SECRET_KEY)
-    migrate()
-    counts = sorted(int(c) for c in args.counts.split(","))
-    # Largest first: provisioning.py --keep leaves them, and dropping is cheaper than cloning.
-    results = sorted((measure(count, args) for count in reversed(counts)), key=lambda r: r["count"])
-    small, large = results[0], results[-1]
-    rows = degradation(small, large)
-    worst = max(rows, key=lambda r: r[1])
-    # Every size against the smallest: the figure at each size and its ratio.
-    steps = [degradation(small, result) for result in results[1:]]
-    every = "\n".join(
-        f"| {label} | {a} | "
-        + " | ".join(f"{step[i][3]} ({step[i][1]:.2f}×)" for step in steps)
-        + f" | {unit} |"
-        for i, (label, _, a, _, unit) in enumerate(rows)
-    )
-    every_table = (
-        f"| figure | at {small['count']} | "
-        + " | ".join(f"at {r['count']} (worse by)" for r in results[1:])
-        + " | unit |\n|---|---:|"
-        + "---:|" * len(steps)
-        + "---|\n"
-        + every
-    )
-    print(every_table, flush=True)
-    print(
-        f"-- bends first: {worst[0]} ({worst[1]:.2f}× worse from {small['count']} to "
-        f"{large['count']} instansi)",
-        flush=True,
-    )
-    table = "\n".join(
-        f"| {label} | {a} | {b} | {unit} | {factor:.2f}× |" for label, factor, a, b, unit in rows
-    )
-    side = (
-        f"| tenant schemas in the database | {small['schemas']} | {large['schemas']} |\n"
-        f"| PostgreSQL relations (pg_class) | {small['pg_class']:,} | {large['pg_class']:,} |\n"
-        f"| database size, MiB | {small['db_mib']:.0f} | {large['db_mib']:.0f} |\n"
-        f"| migrate check total, s | {small['migrate_s']:.1f} | {large['migrate_s']:.1f} |\n"
-        f"| snapshot refresh total, s | {small['refresh']['total']:.1f} | "
-        f"{large['refresh']['total']:.1f} |\n"
-        f"| console page, KiB | {small['console']['bytes'] / 1024:.0f} | "
-        f"{large['console']['bytes'] / 1024:.0f} |\n"
-        f"| home uncached p99, ms | {small['pages']['uncached'].p99:.1f} | "
-        f"{large['pages']['uncached'].p99:.1f} |"
-    )
-    ordered = sorted(rows, key=lambda r: -r[1])
-    body = (
-        f"Real instansi `{PREFIX}…` with schemas; gunicorn {args.workers} workers (DEBUG off); wrk "
-        f"{args.connections} connections cycling over every host, {args.seconds} s per run; "
-        f"inbox flow with {args.clients} clients cycling over every instansi; every page and "
-        "every inquiry checked as in the other sections.\n\n"
-        f"| figure | at {small['count']} | at {large['count']} | unit | worse by |\n"
-        "|---|---:|---:|---|---:|\n"
-        f"{table}\n\n"
-        f"| measured alongside | at {small['count']} | at {large['count']} |\n|---|---:|---:|\n"
-        f"{side}\n\n"
-        f"**Bends first: {worst[0]}** — {worst[1]:.2f}× worse from {small['count']} to "
-        f"{large['count']} instansi: {WHY.get(worst[0], '')}. Next: "
-        + "; ".join(f"{label} {factor:.2f}×" for label, factor, *_ in ordered[1:4])
-        + ". (“worse by” is the cost ratio, or the throughput ratio inverted.)"
-    )
-    if len(results) > 2:
-        body += f"\n\nEvery size against {small['count']}:\n\n{every_table}"
-    if args.print_only:
-        print(body)
-        return
-    write_section(
-        "Growth",
+    command = (
         f"python benchmarks/growth.py --counts {args.counts} --seconds {args.seconds} "
-        f"--connections {args.connections} --clients {args.clients}",
-        body,
+        f"--connections {args.connections} --clients {args.clients}"
     )
+    if args.from_saved:
+        saved = json.loads(Path(args.from_saved).read_text())
+        results = [_from_json(r) for r in saved]
+        uptime = [r.get("uptime", "?") for r in results]
+    else:
+        setup_django(SECRET_KEY=BENCH_SECRET_KEY)
+        if not args.no_migrate:
+            migrate()
+        counts = sorted(int(c) for c in args.counts.split(","))
+        if args.clone_only:
+            ensure_tenants(PREFIX, counts[-1])
+            return
+        # Largest first (provisioning.py --keep leaves them, and dropping is cheaper than
+        # cloning), then the smallest (the baseline of every ratio), then the sizes between:
+        # a run cut short still has the two sizes the targets compare.
+        order = [counts[-1], counts[0], *counts[1:-1]] if len(counts) > 2 else counts[::-1]
+        results, uptime = [], []
+        for count in order:
+            figures = measure(count, args)
+            figures["uptime"] = uptime_now()
+            uptime.append(f"at {count:,}: {figures['uptime']}")
+            print(f"  {figures['uptime']}", flush=True)
+            results.append(figures)
+            if args.save:
+                save(args.save, results)
+    if len(results) < 2:
+        print("one size only: nothing to compare", flush=True)
+        return
+    body = report(results, args, uptime)
+    print(body, flush=True)
+    if args.print_only:
+        return
+    write_section("Growth", command, body)
 
 
 if __name__ == "__main__":
