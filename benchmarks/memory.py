@@ -7,12 +7,16 @@ benchmark database (DEBUG off): started, warmed with anonymous and uncached requ
 over several instansi and the portal (every worker serves some), left idle two seconds, then
 measured. PSS (proportional set size: a page shared by n processes counts 1/n in each) from
 /proc/<pid>/smaps_rollup, summed over the master and its workers, is what the tier really
-costs the machine; RSS counts shared pages once per process. A short wrk run on the home page
-shows what each configuration serves. Target: ≤ half of the four non-preloaded workers.
+costs the machine; RSS counts shared pages once per process. Then wrk on an instansi's home
+page, cached (anonymous: the page cache answers) and uncached (a session cookie: the full
+render), at 16 and 64 connections, gives each configuration's p50, p99 and req/s: memory is
+only half the choice. With --rounds N every configuration runs N times, interleaved, and each
+figure is the median. Target: ≤ half of the four non-preloaded workers.
 Prints the table rows (the results table is kept by hand).
 """
 
 import argparse
+import statistics
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -72,9 +76,63 @@ def _warm(url: str, hosts: list[str], count: int) -> None:
     assert not bad, f"{len(bad)} of {count} warm-up requests failed: {bad[:5]}"
 
 
+LOADS = [
+    # label, headers, connections
+    ("cached", {}, 16),
+    ("cached", {}, 64),
+    ("uncached", {"Cookie": "sessionid=bench"}, 16),
+    ("uncached", {"Cookie": "sessionid=bench"}, 64),
+]
+
+
+def _measure(label: str, workers: int, env: dict, hosts: list[str], requests: int, seconds: int):
+    """One configuration: PSS at rest after warm-up, then the wrk loads; a dict of figures."""
+    from benchmarks.common import bench_database_url
+
+    with Stack(bench_database_url(), workers=workers) as stack:
+        port = free_port()
+        proc = stack.start_gunicorn(port, **env)
+        url = f"http://127.0.0.1:{port}"
+        wait_http(f"{url}/healthz", hosts[1], 90)
+        deadline = time.monotonic() + 30
+        while len(_children(proc.pid)) < workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        _warm(url, hosts, requests)
+        time.sleep(2)
+        pids = [proc.pid, *_children(proc.pid)]
+        per = {pid: _kib(pid) for pid in pids}
+        figures = {
+            "workers": len(pids) - 1,
+            "pss": sum(v["Pss"] for v in per.values()) / 1024,
+            "rss": sum(v["Rss"] for v in per.values()) / 1024,
+            "worker_pss": [per[pid]["Pss"] / 1024 for pid in pids[1:]],
+            "master": per[proc.pid]["Pss"] / 1024,
+        }
+        print(
+            f"{label}: PSS {figures['pss']:.0f} MiB in all (RSS {figures['rss']:.0f}), workers "
+            f"{', '.join(f'{w:.0f}' for w in figures['worker_pss'])} MiB, master "
+            f"{figures['master']:.0f} MiB",
+            flush=True,
+        )
+        for kind, headers, connections in LOADS:
+            result = wrk(
+                f"{label[:30]} {kind}",
+                f"{url}/",
+                hosts[1],
+                connections,
+                seconds=seconds,
+                headers=headers,
+                expect="Instansi Memori 000",
+            )
+            figures[(kind, connections)] = result
+    return figures
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--seconds", type=int, default=8, help="each wrk run")
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--only", default="", help="configurations to run, e.g. 1,2 (all)")
     args = parser.parse_args()
     chosen = {int(n) for n in args.only.split(",") if n}
@@ -82,51 +140,50 @@ def main() -> None:
     migrate()
     from django.conf import settings
 
-    from benchmarks.common import bench_database_url
-
-    ensure_tenants(PREFIX, 4)
+    ensure_tenants(PREFIX, 4, label="Instansi Memori")
     base = settings.SIMPUL_BASE_DOMAIN
     hosts = [base] + [f"{PREFIX}{i:03d}.{base}" for i in range(4)]
-    rows = []
-    baseline = None
-    for number, (label, workers, env) in enumerate(CONFIGS, 1):
-        if chosen and number not in chosen:
-            continue
-        with Stack(bench_database_url(), workers=workers) as stack:
-            port = free_port()
-            proc = stack.start_gunicorn(port, **env)
-            url = f"http://127.0.0.1:{port}"
-            wait_http(f"{url}/healthz", hosts[1], 90)
-            deadline = time.monotonic() + 30
-            while len(_children(proc.pid)) < workers and time.monotonic() < deadline:
-                time.sleep(0.2)
-            _warm(url, hosts, args.requests)
-            time.sleep(2)
-            pids = [proc.pid, *_children(proc.pid)]
-            per = {pid: _kib(pid) for pid in pids}
-            pss = sum(v["Pss"] for v in per.values()) / 1024
-            rss = sum(v["Rss"] for v in per.values()) / 1024
-            worker_pss = [per[pid]["Pss"] / 1024 for pid in pids[1:]]
-            result = wrk(label[:40], f"{url}/", hosts[1], 8, seconds=5)
-            baseline = baseline or pss
-            rows.append(
-                f"| {label} | {len(pids) - 1} | {pss:.0f} | {rss:.0f} | "
-                f"{min(worker_pss):.0f}–{max(worker_pss):.0f} | {per[proc.pid]['Pss'] / 1024:.0f} | "
-                f"{pss / baseline:.2f}× | {result.rps:,.0f} |"
-            )
-            print(
-                f"{label}: PSS {pss:.0f} MiB in all (RSS {rss:.0f}), workers "
-                f"{', '.join(f'{w:.0f}' for w in worker_pss)} MiB, master "
-                f"{per[proc.pid]['Pss'] / 1024:.0f} MiB",
-                flush=True,
-            )
+    runs: dict[int, list[dict]] = {}
+    for _ in range(args.rounds):
+        for number, (label, workers, env) in enumerate(CONFIGS, 1):
+            if not chosen or number in chosen:
+                runs.setdefault(number, []).append(
+                    _measure(label, workers, env, hosts, args.requests, args.seconds)
+                )
+
+    def med(number: int, key) -> float:
+        return statistics.median(key(run) for run in runs[number])
+
+    baseline = med(min(runs), lambda r: r["pss"])
     print()
     print(
         "| configuration | workers | PSS MiB (all) | RSS MiB (all) | PSS per worker | "
-        "PSS master | vs before | home page req/s (c=8) |"
+        "PSS master | vs before |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    print("\n".join(rows))
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for number, figures in runs.items():
+        label, workers, _ = CONFIGS[number - 1]
+        per_worker = [w for run in figures for w in run["worker_pss"]]
+        pss = med(number, lambda r: r["pss"])
+        print(
+            f"| {label} | {workers} | {pss:.0f} | {med(number, lambda r: r['rss']):.0f} | "
+            f"{min(per_worker):.0f}–{max(per_worker):.0f} | "
+            f"{med(number, lambda r: r['master']):.0f} | {pss / baseline:.2f}× |"
+        )
+    print()
+    print("| configuration | page | conns | req/s | p50 ms | p99 ms | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for number in runs:
+        label = CONFIGS[number - 1][0]
+        for kind, _, connections in LOADS:
+            key = (kind, connections)
+            print(
+                f"| {label} | {kind} | {connections} | "
+                f"{med(number, lambda r, k=key: r[k].rps):,.0f} | "
+                f"{med(number, lambda r, k=key: r[k].p50):.1f} | "
+                f"{med(number, lambda r, k=key: r[k].p99):.1f} | "
+                f"{sum(r[key].errors for r in runs[number])} |"
+            )
 
 
 if __name__ == "__main__":

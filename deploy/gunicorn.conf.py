@@ -5,15 +5,17 @@ import multiprocessing
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-# Sync workers: each takes the next connection when it is free, so load spreads evenly. gthread
-# (GUNICORN_WORKER_CLASS=gthread) keeps connections alive, which helps a single client (about
-# 1.4x on the cached page over one connection in benchmarks/read_path.py) but pins each kept
-# connection to one worker: at 16 connections p99 latency was 10x that of sync workers, busy
-# workers queueing while others idled. Pages are CPU-bound: add workers, not threads (under the
-# GIL, threads of one process take turns). Each thread keeps its own database connection
-# (CONN_MAX_AGE): workers × threads connections per container.
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers by default: two per machine (at least), four threads each, each thread with
+# its own database connection (CONN_MAX_AGE), so workers × threads connections per container.
+# benchmarks/memory.py measured them against four sync workers, both preloaded, in one run
+# (figures in benchmarks/RESULTS.md): PSS at rest 0.39× against 0.54× of four sync workers
+# loading the app each, about 3× the req/s and a third of the p50 on the cached page, about the
+# same p99 at 16 connections, a worse p99 on the cached page at 64 (a kept-alive connection waits
+# for its own worker's threads) and a better one on the uncached page at 64. A thread waiting on
+# PostgreSQL or Redis lets another run, and fewer processes hold fewer private copies.
+# GUNICORN_THREADS=1 gives sync workers (WEB_CONCURRENCY of them) as before.
+workers = int(os.environ.get("WEB_CONCURRENCY", max(2, multiprocessing.cpu_count())))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync" if threads == 1 else "gthread")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
@@ -24,9 +26,9 @@ max_requests = 10000
 max_requests_jitter = 5000
 # The app is imported once in the master and the workers fork from it, sharing its memory
 # (Django, Wagtail, DRF, templates) copy-on-write. benchmarks/memory.py, PSS at rest after
-# warm-up: 4 sync workers 480 MiB loaded each, 260 MiB preloaded (0.54×); 2 gthread workers ×
-# 4 threads preloaded 192 MiB (0.40×), for a host short of memory (see threads above). A worker
-# recycled by max_requests forks from the same loaded master. Code changes need a restart of
+# warm-up: 4 sync workers 487 MiB loaded each, 263 MiB preloaded (0.54×); 2 gthread workers ×
+# 4 threads preloaded 192 MiB (0.39×, the default: see workers above). A worker recycled by
+# max_requests forks from the same loaded master. Code changes need a restart of
 # the master (SIGHUP re-forks workers but does not re-import the app). GUNICORN_PRELOAD=0
 # loads the app in every worker as before.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
