@@ -1337,9 +1337,9 @@ class Importer:
         self._plan()
         self.to_index: dict[type, list[int]] = {}
         with _indexing_paused(), _commits_without_waiting_for_disk():
-            self._attachments()
-            self.media_token = _sha(sorted((k, v.kind, v.pk) for k, v in self.media.items()))
             try:
+                self._attachments()
+                self.media_token = _sha(sorted((k, v.kind, v.pk) for k, v in self.media.items()))
                 self._items()
             finally:
                 _index_written(self.to_index)
