@@ -103,6 +103,12 @@ class AnnualReport(models.Model):
         verbose_name = "laporan tahunan"
         verbose_name_plural = "laporan tahunan"
         ordering = ["-year", "instansi__name"]
+        # The actions of evaluation/services.py check these through the one policy (roles.py).
+        permissions = [
+            ("edit_annualreport", "Dapat menyusun laporan tahunan"),
+            ("submit_annualreport", "Dapat menyampaikan laporan tahunan"),
+            ("evaluate_annualreport", "Dapat mengevaluasi laporan tahunan (Diskominfo)"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["instansi", "year"], name="evaluation_report_unique")
         ]

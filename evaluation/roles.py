@@ -1,37 +1,52 @@
-"""Who may do what: instansi roles for reports, Diskominfo's evaluator group for the console.
+"""Who may do what: the report permissions of an instansi's roles, Diskominfo's evaluators.
 
-Users live in their instansi's schema, so these checks run on the request's own users: an
-instansi's role groups on its host, the "Evaluator Diskominfo" group on Diskominfo's host.
+The actions name permissions (`EDIT`, `SUBMIT`, `EVALUATE`) that the one policy (core.policy)
+checks for every entry point; provisioning grants them to the role groups
+(`create_evaluator_group`), migration 0003 to those of every existing instansi. `EVALUATE` is a
+regency permission: it counts only on Diskominfo's own site, so an instansi's superuser does not
+evaluate its own report. Users live in their instansi's schema, so these checks run on the
+request's own users.
 """
 
-from django.contrib.auth.models import Group, Permission
+from core import policy
 
 EVALUATOR_GROUP = "Evaluator Diskominfo"
 REPORT_SUBMITTER_GROUPS = ("Kepala Instansi", "Pejabat Pengelola")
 REPORT_EDITOR_GROUPS = (*REPORT_SUBMITTER_GROUPS, "Petugas Pengelola Media Sosial")
 
+EDIT = "evaluation.edit_annualreport"
+SUBMIT = "evaluation.submit_annualreport"
+EVALUATE = "evaluation.evaluate_annualreport"
 
-def _in_groups(user, names) -> bool:
-    if not getattr(user, "is_authenticated", False) or not hasattr(user, "groups"):
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=names).exists()
+# Pasal 16: the Kepala Instansi and the pejabat submit the report; the petugas helps write it.
+GROUP_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "Kepala Instansi": (EDIT, SUBMIT),
+    "Pejabat Pengelola": (EDIT, SUBMIT),
+    "Petugas Pengelola Media Sosial": (EDIT,),
+}
+EVALUATOR_PERMISSIONS = ("wagtailadmin.access_admin", EVALUATE)
+
+policy.declare_regency_permissions(EVALUATE)
+policy.declare_refusal(EDIT, "Anda tidak berwenang menyusun atau mengubah laporan tahunan.")
+policy.declare_refusal(
+    SUBMIT, "Hanya Kepala Instansi atau Pejabat Pengelola yang dapat menyampaikan laporan."
+)
+policy.declare_refusal(EVALUATE, "Hanya evaluator Diskominfo yang dapat melakukan tindakan ini.")
 
 
 def can_edit_report(user) -> bool:
-    return _in_groups(user, REPORT_EDITOR_GROUPS)
+    return _signed_in(user) and policy.allows(user, EDIT)
 
 
 def can_submit_report(user) -> bool:
-    return _in_groups(user, REPORT_SUBMITTER_GROUPS)
+    return _signed_in(user) and policy.allows(user, SUBMIT)
 
 
 def is_evaluator(user, tenant) -> bool:
-    """A user of the super-tenant (Diskominfo) who is a superuser or an evaluator."""
+    """A user of the super-tenant (Diskominfo) who holds the evaluation permission."""
     if tenant is None or not getattr(tenant, "is_super", False):
         return False
-    return _in_groups(user, (EVALUATOR_GROUP,))
+    return _signed_in(user) and policy.allows(user, EVALUATE)
 
 
 def is_platform_admin(user, tenant) -> bool:
@@ -44,14 +59,16 @@ def is_platform_admin(user, tenant) -> bool:
     )
 
 
+def _signed_in(user) -> bool:
+    # A user row of this schema (an API token's client has no report rights of its own).
+    return getattr(user, "is_authenticated", False) and hasattr(user, "groups")
+
+
 def create_evaluator_group(instansi, admin_user) -> None:
-    """Provisioning step: the "Evaluator Diskominfo" group (with admin access), super-tenants only."""
-    if not getattr(instansi, "is_super", False):
-        return
-    group, _ = Group.objects.get_or_create(name=EVALUATOR_GROUP)
-    # Evaluators sign in through Wagtail's login and reach the console from its menu.
-    access_admin = Permission.objects.filter(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    ).first()
-    if access_admin is not None:
-        group.permissions.add(access_admin)
+    """Provisioning step: the role groups get their report permissions; on a super-tenant the
+    "Evaluator Diskominfo" group is made too, with admin access and the evaluation permission."""
+    grants = dict(GROUP_PERMISSIONS)
+    if getattr(instansi, "is_super", False):
+        # Evaluators sign in through Wagtail's login and reach the console from its menu.
+        grants[EVALUATOR_GROUP] = EVALUATOR_PERMISSIONS
+    policy.grant_permissions(grants)

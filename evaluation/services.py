@@ -13,11 +13,10 @@ from django.utils import timezone
 
 from core.actions import action
 from core.actors import actor_name
-from core.audit import audit_record
-from core.errors import Conflict, Forbidden, SimpulError
+from core.audit import record_change
+from core.errors import Conflict, SimpulError
 from core.outbox import outbox_enqueue, staff_emails
 from core.queue import send_on_commit
-from core.tenancy import instansi_in_use
 from tenants.models import Instansi
 
 from . import figures as fig
@@ -38,6 +37,7 @@ from .models import (
     Rubric,
     RubricCriterion,
 )
+from .roles import EDIT, EVALUATE, SUBMIT
 from .selectors import previous_recommendations, report_deadline
 
 NARRATIVE_FIELDS = (
@@ -146,7 +146,7 @@ def _require_editable(report: AnnualReport) -> None:
 # --- periods ----------------------------------------------------------------------------------
 
 
-@action("evaluation.period_set", "Periode pelaporan ditetapkan")
+@action("evaluation.period_set", "Periode pelaporan ditetapkan", permission=EVALUATE)
 def period_set(
     *,
     actor,
@@ -176,7 +176,7 @@ def period_set(
     period.signer_nip = signer_nip.strip()
     period.full_clean()
     period.save()
-    audit_record(
+    record_change(
         actor=actor,
         action="evaluation.period_set",
         obj=period,
@@ -195,14 +195,12 @@ def _compute(report: AnnualReport) -> None:
     report.figures_computed_at = timezone.now()
 
 
-@action("report.create", "Laporan tahunan dimulai")
+@action("report.create", "Laporan tahunan dimulai", permission=EDIT)
 def report_start(*, instansi: Instansi, year, actor) -> AnnualReport:
     """The instansi's report for `year`, created as a draft with pre-filled numbers."""
     year = _check_year(year)
     if year > timezone.localdate().year:
         raise SimpulError("Laporan hanya dapat dibuat untuk tahun berjalan atau sebelumnya.")
-    if not roles.can_edit_report(actor):
-        raise Forbidden("Anda tidak berwenang menyusun laporan tahunan.")
     report = AnnualReport.objects.filter(instansi=instansi, year=year).first()
     if report is not None:
         return report
@@ -211,7 +209,7 @@ def report_start(*, instansi: Instansi, year, actor) -> AnnualReport:
     report.full_clean()
     report.save()
     _event(report, "", actor, "Laporan dibuat")
-    audit_record(
+    record_change(
         actor=actor,
         action="report.create",
         obj=report,
@@ -221,7 +219,7 @@ def report_start(*, instansi: Instansi, year, actor) -> AnnualReport:
     return report
 
 
-@action("report.refresh_figures", "Angka laporan diperbarui")
+@action("report.refresh_figures", "Angka laporan diperbarui", permission=EDIT)
 def report_refresh_figures(*, report: AnnualReport, actor) -> AnnualReport:
     """Recompute the pre-filled numbers (only while the report is editable)."""
     report = _locked(report)
@@ -232,14 +230,12 @@ def report_refresh_figures(*, report: AnnualReport, actor) -> AnnualReport:
     return report
 
 
-@action("report.update", "Laporan tahunan diubah")
+@action("report.update", "Laporan tahunan diubah", permission=EDIT)
 def report_update(
     *, report: AnnualReport, actor, data: dict, followups: dict | None = None
 ) -> AnnualReport:
     """Save the narrative items (a)–(h) and the answers to last year's recommendations."""
     report = _locked(report)
-    if not roles.can_edit_report(actor):
-        raise Forbidden("Anda tidak berwenang mengubah laporan tahunan.")
     _require_editable(report)
     before = {f: getattr(report, f) for f in NARRATIVE_FIELDS}
     for field in NARRATIVE_FIELDS:
@@ -267,7 +263,7 @@ def report_update(
     report.save()
     after = {f: getattr(report, f) for f in NARRATIVE_FIELDS}
     changed_fields = [f for f in NARRATIVE_FIELDS if before[f] != after[f]]
-    audit_record(
+    record_change(
         actor=actor,
         action="report.update",
         obj=report,
@@ -277,7 +273,7 @@ def report_update(
     return report
 
 
-@action("report.correct", "Angka laporan dikoreksi")
+@action("report.correct", "Angka laporan dikoreksi", permission=EDIT)
 def report_correct_figure(
     *, report: AnnualReport, actor, key: str, value, reason: str
 ) -> AnnualReport:
@@ -286,8 +282,6 @@ def report_correct_figure(
     `value` None removes the correction (back to the computed number).
     """
     report = _locked(report)
-    if not roles.can_edit_report(actor):
-        raise Forbidden("Anda tidak berwenang mengubah laporan tahunan.")
     _require_editable(report)
     if key not in fig.REPORT_FIGURE_KEYS:
         raise SimpulError(f"Angka {key!r} tidak dikenal.", field="key")
@@ -315,7 +309,7 @@ def report_correct_figure(
         }
     report.updated_at = timezone.now()
     report.save(update_fields=["corrections", "updated_at"])
-    audit_record(
+    record_change(
         actor=actor,
         action="report.correct",
         obj=report,
@@ -335,16 +329,12 @@ def report_missing_items(report: AnnualReport) -> list[str]:
     return missing
 
 
-@action("report.submit", "Laporan tahunan disampaikan")
+@action("report.submit", "Laporan tahunan disampaikan", permission=SUBMIT)
 def report_submit(
     *, report: AnnualReport, actor, today: datetime.date | None = None
 ) -> AnnualReport:
     """Submit to the Bupati through Diskominfo: numbers are recomputed once, then frozen."""
     report = _locked(report)
-    if not roles.can_submit_report(actor):
-        raise Forbidden(
-            "Hanya Kepala Instansi atau Pejabat Pengelola yang dapat menyampaikan laporan."
-        )
     if report.status in (
         AnnualReport.Status.SUBMITTED,
         AnnualReport.Status.UNDER_EVALUATION,
@@ -369,7 +359,7 @@ def report_submit(
     report.updated_at = report.submitted_at
     report.save()
     _event(report, from_status, actor, "Laporan disampaikan; angka dibekukan")
-    audit_record(
+    record_change(
         actor=actor,
         action="report.submit",
         obj=report,
@@ -381,20 +371,10 @@ def report_submit(
     return report
 
 
-def _check_evaluator(actor) -> None:
-    try:
-        tenant = instansi_in_use()
-    except SimpulError:
-        tenant = None
-    if not roles.is_evaluator(actor, tenant):
-        raise Forbidden("Hanya evaluator Diskominfo yang dapat melakukan tindakan ini.")
-
-
-@action("report.extend", "Batas waktu laporan diperpanjang")
+@action("report.extend", "Batas waktu laporan diperpanjang", permission=EVALUATE)
 def report_extend_deadline(
     *, report: AnnualReport, actor, until: datetime.date, note: str = ""
 ) -> AnnualReport:
-    _check_evaluator(actor)
     report = _locked(report)
     if not isinstance(until, datetime.date):
         raise SimpulError("Tanggal perpanjangan tidak sah.", field="until")
@@ -402,7 +382,7 @@ def report_extend_deadline(
         raise SimpulError("Perpanjangan harus sampai hari ini atau sesudahnya.", field="until")
     report.extended_until = until
     report.save(update_fields=["extended_until"])
-    audit_record(
+    record_change(
         actor=actor,
         action="report.extend",
         obj=report,
@@ -418,13 +398,11 @@ def report_extend_deadline(
 MAX_EXTENSION_DAYS = 90
 
 
-@action("report.extension_request", "Perpanjangan batas waktu diminta")
+@action("report.extension_request", "Perpanjangan batas waktu diminta", permission=EDIT)
 def extension_request(
     *, report: AnnualReport, actor, reason: str, until, today: datetime.date | None = None
 ) -> ExtensionRequest:
     """The instansi asks Diskominfo for a later deadline of its report; one open request."""
-    if not roles.can_edit_report(actor):
-        raise Forbidden("Anda tidak berwenang meminta perpanjangan batas waktu.")
     report = _locked(report)
     _require_editable(report)
     today = today or timezone.localdate()
@@ -462,7 +440,7 @@ def extension_request(
         requested_until=until,
         requested_by_name=_actor_name(actor),
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="report.extension_request",
         obj=report,
@@ -497,12 +475,11 @@ def _tell_instansi(request: ExtensionRequest, *, subject: str, body: str) -> Non
     )
 
 
-@action("report.extension_grant", "Perpanjangan batas waktu dikabulkan")
+@action("report.extension_grant", "Perpanjangan batas waktu dikabulkan", permission=EVALUATE)
 def extension_grant(
     *, request: ExtensionRequest, actor, until=None, note: str = ""
 ) -> ExtensionRequest:
     """Diskominfo grants a request: the report's deadline moves to `until` (default: asked)."""
-    _check_evaluator(actor)
     request = _locked_open_request(request)
     if until in (None, ""):
         until = request.requested_until
@@ -522,7 +499,7 @@ def extension_grant(
     request.decided_by_name = _actor_name(actor)
     request.decided_at = timezone.now()
     request.save()
-    audit_record(
+    record_change(
         actor=actor,
         action="report.extension_grant",
         obj=report,
@@ -542,10 +519,9 @@ def extension_grant(
     return request
 
 
-@action("report.extension_refuse", "Perpanjangan batas waktu ditolak")
+@action("report.extension_refuse", "Perpanjangan batas waktu ditolak", permission=EVALUATE)
 def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> ExtensionRequest:
     """Diskominfo refuses a request, with the reason the instansi reads."""
-    _check_evaluator(actor)
     request = _locked_open_request(request)
     note = (note or "").strip()
     if len(note) < MIN_REASON:
@@ -558,7 +534,7 @@ def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> Extensio
     request.decided_at = timezone.now()
     request.save()
     report = request.report
-    audit_record(
+    record_change(
         actor=actor,
         action="report.extension_refuse",
         obj=report,
@@ -577,10 +553,9 @@ def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> Extensio
     return request
 
 
-@action("report.return", "Laporan dikembalikan untuk diperbaiki")
+@action("report.return", "Laporan dikembalikan untuk diperbaiki", permission=EVALUATE)
 def report_return(*, report: AnnualReport, actor, note: str) -> AnnualReport:
     """Send a submitted report back for revision, with the reason; history keeps the old one."""
-    _check_evaluator(actor)
     report = _locked(report)
     if report.status not in (AnnualReport.Status.SUBMITTED, AnnualReport.Status.UNDER_EVALUATION):
         raise Conflict("Hanya laporan yang sudah disampaikan yang dapat dikembalikan.")
@@ -594,7 +569,7 @@ def report_return(*, report: AnnualReport, actor, note: str) -> AnnualReport:
     report.updated_at = timezone.now()
     report.save(update_fields=["status", "updated_at"])
     _event(report, from_status, actor, note)
-    audit_record(
+    record_change(
         actor=actor,
         action="report.return",
         obj=report,
@@ -666,14 +641,13 @@ def _ensure_rubric(*, year: int) -> Rubric:
     return rubric
 
 
-@action("evaluation.rubric_update", "Rubrik evaluasi diubah")
+@action("evaluation.rubric_update", "Rubrik evaluasi diubah", permission=EVALUATE)
 def rubric_update(*, actor, year: int, criteria: list[dict], bands: list[dict]) -> Rubric:
     """Replace the criteria and bands of `year`; weights must sum to 100.
 
     `criteria`: [{"id" (optional), "code", "name", "description", "weight", "max_score"}].
     Criteria already scored in an evaluation cannot be removed.
     """
-    _check_evaluator(actor)
     rubric = _ensure_rubric(year=year)
     bands = _validate_bands(bands)
     if not criteria:
@@ -728,7 +702,7 @@ def rubric_update(*, actor, year: int, criteria: list[dict], bands: list[dict]) 
     rubric.bands = bands
     rubric.updated_at = timezone.now()
     rubric.save()
-    audit_record(
+    record_change(
         actor=actor,
         action="evaluation.rubric_update",
         obj=rubric,
@@ -767,10 +741,9 @@ def _refresh_suggestions(evaluation: Evaluation, report: AnnualReport) -> None:
         score.save()
 
 
-@action("report.evaluate_start", "Evaluasi dimulai")
+@action("report.evaluate_start", "Evaluasi dimulai", permission=EVALUATE)
 def evaluation_start(*, report: AnnualReport, actor) -> Evaluation:
     """Take a submitted report into evaluation, with scores suggested from the figures."""
-    _check_evaluator(actor)
     report = _locked(report)
     if report.status == AnnualReport.Status.UNDER_EVALUATION:
         return report.evaluation
@@ -788,7 +761,7 @@ def evaluation_start(*, report: AnnualReport, actor) -> Evaluation:
     report.status = AnnualReport.Status.UNDER_EVALUATION
     report.save(update_fields=["status"])
     _event(report, from_status, actor, "Evaluasi dimulai")
-    audit_record(
+    record_change(
         actor=actor,
         action="report.evaluate_start",
         obj=report,
@@ -822,7 +795,7 @@ def evaluation_total(evaluation: Evaluation) -> Decimal | None:
     return total.quantize(Decimal("0.01"))
 
 
-@action("evaluation.save", "Nilai evaluasi disimpan")
+@action("evaluation.save", "Nilai evaluasi disimpan", permission=EVALUATE)
 def evaluation_save(
     *,
     report: AnnualReport,
@@ -833,7 +806,6 @@ def evaluation_save(
     recommendations: list[str] | None = None,
 ) -> Evaluation:
     """Save scores ({criterion id: value}), notes, the summary and the recommendations."""
-    _check_evaluator(actor)
     report = _locked(report)
     if report.status != AnnualReport.Status.UNDER_EVALUATION:
         raise Conflict("Penilaian hanya dapat diubah selama laporan sedang dievaluasi.")
@@ -877,7 +849,7 @@ def evaluation_save(
             )
             for i, text in enumerate(recs)
         )
-    audit_record(
+    record_change(
         actor=actor,
         action="evaluation.save",
         obj=evaluation,
@@ -888,10 +860,9 @@ def evaluation_save(
     return evaluation
 
 
-@action("report.evaluated", "Hasil evaluasi diumumkan")
+@action("report.evaluated", "Hasil evaluasi diumumkan", permission=EVALUATE)
 def evaluation_release(*, report: AnnualReport, actor) -> Evaluation:
     """Finish the evaluation: the instansi now sees scores, predicate and recommendations."""
-    _check_evaluator(actor)
     report = _locked(report)
     if report.status != AnnualReport.Status.UNDER_EVALUATION:
         raise Conflict("Hanya laporan yang sedang dievaluasi yang dapat diselesaikan.")
@@ -906,7 +877,7 @@ def evaluation_release(*, report: AnnualReport, actor) -> Evaluation:
     report.status = AnnualReport.Status.EVALUATED
     report.save(update_fields=["status"])
     _event(report, from_status, actor, f"Nilai {evaluation.total} ({evaluation.predicate})")
-    audit_record(
+    record_change(
         actor=actor,
         action="report.evaluated",
         obj=report,
@@ -932,7 +903,7 @@ def snapshot_refresh(*, instansi: Instansi, year: int, today=None) -> InstansiSn
     return snapshot
 
 
-@action("evaluation.job_create", "Pekerjaan konsol dibuat")
+@action("evaluation.job_create", "Pekerjaan konsol dibuat", permission=EVALUATE)
 def job_create(
     *, actor, kind: str, year: int | None = None, params: dict | None = None
 ) -> ConsoleJob:

@@ -122,6 +122,14 @@ class Inquiry(models.Model):
         verbose_name = "pesan masuk"
         verbose_name_plural = "pesan masuk"
         ordering = ["-created_at", "-id"]
+        # The inbox's actions check these through the one policy (inbox/permissions.py).
+        permissions = [
+            ("record_inquiry", "Dapat mencatat pesan masuk"),
+            (
+                "handle_inquiry",
+                "Dapat menjawab, merujuk, membalas, memberi topik dan menutup pesan",
+            ),
+        ]
         indexes = [
             models.Index(fields=["instansi", "status", "created_at"]),
             GinIndex(fields=["topics"], name="inbox_inquiry_topics_gin"),
@@ -187,6 +195,7 @@ class Referral(models.Model):
         verbose_name = "rujukan"
         verbose_name_plural = "rujukan"
         ordering = ["-requested_at", "-id"]
+        permissions = [("respond_referral", "Dapat menjawab atau menolak rujukan")]
         indexes = [
             models.Index(fields=["to_instansi", "status", "due_at"]),
             models.Index(fields=["from_instansi", "requested_at"]),
@@ -347,6 +356,9 @@ class FeedbackRecommendation(models.Model):
         verbose_name = "rekomendasi tindak lanjut"
         verbose_name_plural = "rekomendasi tindak lanjut"
         ordering = ["-period_start", "-id"]
+        permissions = [
+            ("record_feedbackrecommendation", "Dapat mencatat rekomendasi tindak lanjut masukan")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["instansi", "period_start", "period_end"],

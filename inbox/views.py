@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import policy
 from tenants.errors import SimpulError
 
 from . import selectors, services
@@ -28,9 +29,9 @@ from .forms import (
     TopicsForm,
 )
 from .models import Inquiry, Referral
+from .permissions import RECOMMEND
 
 PAGE_SIZE = 25
-PEJABAT_GROUPS = ("Pejabat Pengelola", "Kepala Instansi")
 
 
 def _instansi(request):
@@ -360,11 +361,6 @@ def _period(request) -> tuple[date, date]:
     return start, end
 
 
-def _is_pejabat(request) -> bool:
-    user = request.user
-    return user.is_superuser or user.groups.filter(name__in=PEJABAT_GROUPS).exists()
-
-
 def feedback_analysis(request):
     """Pasal 9h–i: the period's input by kind, topic, channel and trend; the pejabat's advice."""
     instansi = _instansi(request)
@@ -372,7 +368,7 @@ def feedback_analysis(request):
     existing = selectors.feedback_recommendation_get(
         instansi=instansi, period_start=start, period_end=end
     )
-    may_record = _is_pejabat(request)
+    may_record = policy.allows(request.user, RECOMMEND)
     if request.method == "POST":
         if not may_record:
             raise PermissionDenied

@@ -283,6 +283,7 @@ class AssignmentDetailView(AdminPage):
             timeline=selectors.assignment_timeline(assignment),
             step_message=services.step_message(assignment),
             can_draft=not assignment.page_id
+            and policy.allows(user, services.assignment_start_draft.permission)
             and (user.is_superuser or user.pk == assignment.assignee_id),
             share_forms=[
                 SharesForm(prefix=f"share-{i}", accounts=accounts) for i in range(self.share_rows)

@@ -1,7 +1,8 @@
 """The citizen's side after asking: told by mail when the answer is ready, rates it, follows up.
 
 The citizen acts with the tracking code alone (no account): the code is the key to the inquiry,
-so these actions find the inquiry by it and by nothing else.
+so these actions find the inquiry by it and by nothing else. They name no permission
+(`permission=None` in the one policy): the public holds none, and knowing the code is the check.
 """
 
 from datetime import datetime
@@ -12,7 +13,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 
 from core.actions import action
-from core.audit import audit_record
+from core.audit import record_change
 from core.errors import Conflict, NotFound, SimpulError
 from core.outbox import outbox_enqueue
 from tenants.services import instansi_url
@@ -106,7 +107,7 @@ def _clean_rating(value: Any) -> int:
     return rating
 
 
-@action("inquiry.rate", "Jawaban dinilai warga")
+@action("inquiry.rate", "Jawaban dinilai warga", permission=None)
 def inquiry_rate(
     *, actor: Any = None, tracking_code: str, rating: Any, comment: str = ""
 ) -> Inquiry:
@@ -136,7 +137,7 @@ def inquiry_rate(
         text=f"Nilai {rating} dari 5." + (f" {comment}" if comment else ""),
         at=now,
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.rate",
         obj=inquiry,
@@ -180,7 +181,7 @@ def _reopen(inquiry: Inquiry, question: str, now: datetime) -> Referral | None:
     return referral
 
 
-@action("inquiry.follow_up", "Pertanyaan lanjutan warga")
+@action("inquiry.follow_up", "Pertanyaan lanjutan warga", permission=None)
 def inquiry_follow_up(*, actor: Any = None, tracking_code: str, question: str) -> Inquiry:
     """The citizen asks one follow-up question on the answer; the inquiry is reopened."""
     inquiry = _lock_by_code(tracking_code)
@@ -207,7 +208,7 @@ def inquiry_follow_up(*, actor: Any = None, tracking_code: str, question: str) -
         text=question,
         at=now,
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.follow_up",
         obj=inquiry,

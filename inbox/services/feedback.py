@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.actions import action
-from core.audit import audit_record
+from core.audit import record_change
 from core.errors import SimpulError
 from tenants.models import Instansi
 
@@ -14,6 +14,7 @@ from ..models import (
     TEXT_MAX_LENGTH,
     FeedbackRecommendation,
 )
+from ..permissions import RECOMMEND
 from ._common import (
     _clean_text,
     _full_clean,
@@ -21,7 +22,7 @@ from ._common import (
 )
 
 
-@action("feedback.recommendation", "Rekomendasi tindak lanjut disimpan")
+@action("feedback.recommendation", "Rekomendasi tindak lanjut disimpan", permission=RECOMMEND)
 def feedback_recommendation_save(
     *,
     actor: Any,
@@ -61,24 +62,25 @@ def feedback_recommendation_save(
         .filter(instansi=instansi, period_start=period_start, period_end=period_end)
         .first()
     )
+    kept = ("findings", "recommendations", "follow_up")
     before = {}
     if record is None:
         record = FeedbackRecommendation(
             instansi=instansi, period_start=period_start, period_end=period_end, **values
         )
     else:
-        before = {k: getattr(record, k) for k in ("findings", "recommendations", "follow_up")}
+        before = {k: getattr(record, k)[:200] for k in kept}
         for name, value in values.items():
             setattr(record, name, value)
     _full_clean(record)
     record.save()
-    audit_record(
+    record_change(
         actor=actor,
-        action="feedback.recommend",
+        action="feedback.recommendation",
         obj=record,
         instansi=instansi,
         summary=f"Rekomendasi masukan {period_start:%d-%m-%Y}–{period_end:%d-%m-%Y}",
-        before={k: str(v) for k, v in before.items()},
-        after={"recommendations": record.recommendations[:200]},
+        before=before,
+        after={k: getattr(record, k)[:200] for k in kept},
     )
     return record

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.actions import action
-from core.audit import audit_record
+from core.audit import record_change
 from core.errors import Conflict, Forbidden, NotFound, SimpulError
 from tenants.models import Instansi
 
@@ -18,6 +18,7 @@ from ..models import (
     Inquiry,
     Referral,
 )
+from ..permissions import HANDLE, RECORD, RESPOND
 from ._common import (
     TOPIC_MAX_LENGTH,
     TOPICS_MAX,
@@ -45,7 +46,7 @@ from ._common import (
 from .citizen import _tell_citizen_answer_ready
 
 
-@action("inquiry.create", "Pesan masyarakat diterima")
+@action("inquiry.create", "Pesan masyarakat diterima", permission=RECORD)
 def inquiry_create(
     *,
     actor: Any,
@@ -118,7 +119,7 @@ def inquiry_create(
         + (f" {official_account_label(account)} ({account.url})." if account else "."),
         at=inquiry.created_at,
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.create",
         obj=inquiry,
@@ -145,7 +146,7 @@ def inquiry_create(
     return inquiry
 
 
-@action("inquiry.answer", "Pesan dijawab langsung")
+@action("inquiry.answer", "Pesan dijawab langsung", permission=HANDLE)
 def inquiry_answer(*, actor: Any, instansi: Instansi, inquiry_id: int, answer: str) -> Inquiry:
     """Lampiran B step 2: the petugas answers directly; the answer is the public reply."""
     inquiry = _lock_inquiry(inquiry_id)
@@ -158,7 +159,7 @@ def inquiry_answer(*, actor: Any, instansi: Instansi, inquiry_id: int, answer: s
     _save_status(inquiry, S.ANSWERED, now, public_reply=answer, answered_at=now)
     _event(inquiry=inquiry, instansi=instansi, action=A.ANSWERED, actor=actor, text=answer, at=now)
     _tell_citizen_answer_ready(inquiry)
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.answer",
         obj=inquiry,
@@ -168,7 +169,7 @@ def inquiry_answer(*, actor: Any, instansi: Instansi, inquiry_id: int, answer: s
     return inquiry
 
 
-@action("inquiry.refer", "Pesan dirujuk")
+@action("inquiry.refer", "Pesan dirujuk", permission=HANDLE)
 def inquiry_refer(
     *, actor: Any, instansi: Instansi, inquiry_id: int, to_instansi: Any, note: str = ""
 ) -> Referral:
@@ -208,7 +209,7 @@ def inquiry_refer(
         text=f"Dirujuk ke {target.name}." + (f" Catatan: {note}" if note else ""),
         at=now,
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.refer",
         obj=referral,
@@ -271,7 +272,7 @@ def _after_referral_resolved(inquiry: Inquiry, now: datetime) -> None:
     _save_status(inquiry, status, now)
 
 
-@action("referral.answer", "Rujukan dijawab")
+@action("referral.answer", "Rujukan dijawab", permission=RESPOND)
 def referral_answer(
     *, actor: Any, instansi: Instansi, referral_id: int, answer: str, answered_by_name: str = ""
 ) -> Referral:
@@ -306,7 +307,7 @@ def referral_answer(
     )
     # The tracking page shows a related instansi's answer at once: the citizen may read it now.
     _tell_citizen_answer_ready(inquiry)
-    audit_record(
+    record_change(
         actor=actor,
         action="referral.answer",
         obj=referral,
@@ -328,7 +329,7 @@ def referral_answer(
     return referral
 
 
-@action("referral.decline", "Rujukan ditolak")
+@action("referral.decline", "Rujukan ditolak", permission=RESPOND)
 def referral_decline(
     *,
     actor: Any,
@@ -377,7 +378,7 @@ def referral_decline(
         text=f"Bukan kewenangan kami: {reason}{hint}",
         at=now,
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="referral.decline",
         obj=referral,
@@ -399,7 +400,7 @@ def referral_decline(
     return referral
 
 
-@action("inquiry.reply", "Balasan kepada masyarakat")
+@action("inquiry.reply", "Balasan kepada masyarakat", permission=HANDLE)
 def inquiry_reply(*, actor: Any, instansi: Instansi, inquiry_id: int, reply: str) -> Inquiry:
     """Lampiran B step 5: the petugas answers the public from the related instansi's answer."""
     inquiry = _lock_inquiry(inquiry_id)
@@ -412,7 +413,7 @@ def inquiry_reply(*, actor: Any, instansi: Instansi, inquiry_id: int, reply: str
     _save_status(inquiry, S.REPLIED, now, public_reply=reply, answered_at=now)
     _event(inquiry=inquiry, instansi=instansi, action=A.REPLIED, actor=actor, text=reply, at=now)
     _tell_citizen_answer_ready(inquiry)
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.reply",
         obj=inquiry,
@@ -422,7 +423,7 @@ def inquiry_reply(*, actor: Any, instansi: Instansi, inquiry_id: int, reply: str
     return inquiry
 
 
-@action("inquiry.close", "Pesan ditutup")
+@action("inquiry.close", "Pesan ditutup", permission=HANDLE)
 def inquiry_close(*, actor: Any, instansi: Instansi, inquiry_id: int) -> Inquiry:
     inquiry = _lock_inquiry(inquiry_id)
     _require_handler(inquiry, instansi)
@@ -430,7 +431,7 @@ def inquiry_close(*, actor: Any, instansi: Instansi, inquiry_id: int) -> Inquiry
     now = timezone.now()
     _save_status(inquiry, S.CLOSED, now, closed_at=now)
     _event(inquiry=inquiry, instansi=instansi, action=A.CLOSED, actor=actor, at=now)
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.close",
         obj=inquiry,
@@ -460,7 +461,7 @@ def normalize_topics(topics: Any) -> list[str]:
     return cleaned
 
 
-@action("inquiry.topics", "Topik pesan diubah")
+@action("inquiry.topics", "Topik pesan diubah", permission=HANDLE)
 def inquiry_set_topics(*, actor: Any, instansi: Instansi, inquiry_id: int, topics: Any) -> Inquiry:
     """Pasal 9h: the petugas tags the input so it can be analysed as feedback."""
     inquiry = _lock_inquiry(inquiry_id)
@@ -479,7 +480,7 @@ def inquiry_set_topics(*, actor: Any, instansi: Instansi, inquiry_id: int, topic
         actor=actor,
         text=", ".join(cleaned) or "(tanpa topik)",
     )
-    audit_record(
+    record_change(
         actor=actor,
         action="inquiry.topics",
         obj=inquiry,

@@ -17,11 +17,12 @@ from wagtail.models import (
 
 from cms.models import NewsCategory, NewsPage
 from core.actions import action
-from core.audit import audit_record, model_snapshot
+from core.audit import model_snapshot, record_change
 from core.errors import Conflict, Forbidden, SimpulError
 from tenants.registry.selectors import official_account_list_active
 
 from ..models import Assignment, Share, Sop, SopStep
+from ..permissions import ASSIGN, DRAFT, SHARE
 from ..selectors import active_publication_sop
 from .steps_flow import sync_and_notify
 from .timing import _sync_assignment
@@ -41,7 +42,7 @@ def _stage_step(sop: Sop, stage: str) -> SopStep | None:
     return sop.steps.select_related("role").filter(stage=stage).order_by("order").first()
 
 
-@action("sop.assignment.create", "Penugasan liputan dibuat")
+@action("sop.assignment.create", "Penugasan liputan dibuat", permission=ASSIGN)
 def assignment_create(
     *,
     actor,
@@ -93,7 +94,7 @@ def assignment_create(
         raise SimpulError(f"{labels.get(field, field)}: {' '.join(messages)}", field=field) from exc
     assignment.save()
     sync_and_notify(assignment)
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.assignment.create",
         obj=assignment,
@@ -103,7 +104,7 @@ def assignment_create(
     return assignment
 
 
-@action("sop.assignment.draft", "Draf berita dibuat dari penugasan")
+@action("sop.assignment.draft", "Draf berita dibuat dari penugasan", permission=DRAFT)
 def assignment_start_draft(*, actor, assignment: Assignment, title: str = "") -> Page:
     """Step 2 begins: the assignee's draft news page, made from the assignment and linked to it."""
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
@@ -132,7 +133,7 @@ def assignment_start_draft(*, actor, assignment: Assignment, title: str = "") ->
     assignment.draft_created_at = now
     assignment.save(update_fields=["page", "draft_created_at"])
     sync_and_notify(assignment)
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.assignment.draft",
         obj=assignment,
@@ -142,7 +143,7 @@ def assignment_start_draft(*, actor, assignment: Assignment, title: str = "") ->
     return page
 
 
-@action("sop.assignment.shares", "Unggahan ke akun resmi dicatat")
+@action("sop.assignment.shares", "Unggahan ke akun resmi dicatat", permission=SHARE)
 def assignment_record_shares(*, actor, assignment: Assignment, shares: list[dict]) -> list[Share]:
     """Step 5 ends: where the published item was posted (official account + post URL)."""
     assignment = (
@@ -206,7 +207,7 @@ def assignment_record_shares(*, actor, assignment: Assignment, shares: list[dict
         assignment.shares_recorded_at = now
         assignment.save(update_fields=["shares_recorded_at"])
     _sync_assignment(assignment)
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.assignment.shares",
         obj=assignment,

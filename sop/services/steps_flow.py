@@ -12,7 +12,7 @@ from wagtail.models import Page, WorkflowPage
 
 from cms.models import NewsPage
 from core.actions import action
-from core.audit import audit_record
+from core.audit import record_change
 from core.outbox import outbox_enqueue
 
 from ..models import Assignment, Notification, SopStep, StepRecord
@@ -190,14 +190,16 @@ def _is_sop_news(page: Page) -> bool:
     return page.is_descendant_of(index)
 
 
-@action("sop.assignment.editor", "Berita dari editor masuk alur SOP")
+@action("sop.assignment.editor", "Berita dari editor masuk alur SOP", permission=None)
 def assignment_start_from_editor(*, actor, page: Page) -> Assignment | None:
     """A news page created in the page editor joins the SOP in force at the drafting step.
 
     The creator decided to cover it: step 1 is recorded as theirs at the page's creation (no
     nota dinas), step 2 runs from the first revision until the draft is submitted, and the item
     keeps the workflow of the version in force now, as an item started from a penugasan does.
-    None when no publication SOP is in force or the page is not a news item."""
+    None when no publication SOP is in force or the page is not a news item. It names no
+    permission of its own: it follows a page the actor was allowed to create, which Wagtail's
+    page permissions decided."""
     sop = active_publication_sop()
     if sop is None or not _is_sop_news(page):
         return None
@@ -222,7 +224,7 @@ def assignment_start_from_editor(*, actor, page: Page) -> Assignment | None:
     if sop.workflow_id and not WorkflowPage.objects.filter(page=page).exists():
         WorkflowPage.objects.create(page=page, workflow_id=sop.workflow_id)
     sync_and_notify(assignment)
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.assignment.editor",
         obj=assignment,

@@ -16,7 +16,7 @@ from wagtail.models import (
 )
 
 from core.actions import action
-from core.audit import audit_record, model_snapshot
+from core.audit import model_snapshot, record_change
 from core.errors import Conflict, SimpulError
 
 from ..blueprints import BLUEPRINTS
@@ -65,7 +65,7 @@ def _create_sop(
     sop.full_clean()
     sop.save()
     _write_steps(sop, cleaned)
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.create",
         obj=sop,
@@ -175,7 +175,7 @@ def sop_update(
         target.save()
         _write_steps(target, cleaned)
         _activate(actor=actor, sop=target, replacing=sop)
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.update",
         obj=target,
@@ -216,7 +216,7 @@ def sop_deactivate(*, actor, sop: Sop) -> Sop:
     sop.status = Sop.Status.NONAKTIF
     sop.retired_at = timezone.now()
     sop.save(update_fields=["status", "retired_at"])
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.deactivate",
         obj=sop,

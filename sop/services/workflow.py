@@ -18,10 +18,11 @@ from wagtail.models import (
 )
 
 from cms.selectors import news_index_page
-from core.audit import audit_record
+from core.audit import record_change
 from core.errors import Conflict, SimpulError
 
 from ..models import Sop, SopStep
+from ..permissions import grant_step_permissions
 from ._steps import STEP_FIELDS, _clean_steps
 
 logger = logging.getLogger("simpul.sop")
@@ -66,7 +67,8 @@ def _news_index():
 def _grant_role_permissions(steps: list[SopStep], index: Page) -> None:
     """Every role may enter the admin; drafting roles add and edit news; the uploading role may
     publish, which Wagtail requires of whoever approves the workflow's last task (a direct
-    publish is still refused by the hooks in `wagtail_hooks`)."""
+    publish is still refused by the hooks in `wagtail_hooks`). Each role also gets the
+    assignment permissions of its stage (sop/permissions.py)."""
     access_admin = Permission.objects.get(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
@@ -88,6 +90,7 @@ def _grant_role_permissions(steps: list[SopStep], index: Page) -> None:
             GroupPagePermission.objects.get_or_create(
                 group=step.role, page=index, permission=page_perms[codename]
             )
+    grant_step_permissions(steps)
 
 
 def _bind_workflow(sop: Sop, steps: list[SopStep]) -> Workflow:
@@ -124,7 +127,7 @@ def _activate(*, actor, sop: Sop, replacing: Sop | None) -> Sop:
     sop.status = Sop.Status.AKTIF
     sop.activated_at = now
     sop.save(update_fields=["status", "activated_at", "workflow"])
-    audit_record(
+    record_change(
         actor=actor,
         action="sop.activate",
         obj=sop,

@@ -7,6 +7,8 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
+from core import policy
+
 from ..models import ApiToken, Instansi
 from ..services import hash_token_key
 
@@ -17,7 +19,8 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 @dataclass
 class ApiClient:
-    """The caller behind an API token: acts for its instansi, has no admin rights."""
+    """The caller behind an API token: acts for its instansi, has no admin rights; it holds only
+    the permissions the apps declared for API clients in the one policy (core.policy)."""
 
     token: ApiToken
     instansi: Instansi
@@ -36,7 +39,7 @@ class ApiClient:
         return str(self)
 
     def has_perm(self, perm, obj=None) -> bool:
-        return False
+        return perm in policy.api_client_permissions()
 
 
 class InstansiTokenAuthentication(authentication.TokenAuthentication):

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from core.models import OutboxMessage
 from core.outbox import outbox_deliver, outbox_enqueue, outbox_message_id, outbox_sweep
@@ -24,12 +25,13 @@ def _reminders_to(address: str) -> list:
 
 
 def test_a_reminder_whose_mail_failed_arrives_once_when_the_server_is_back(instansi, settings):
-    services.period_set(
-        actor=admin_user("diskominfo"),
-        year=YEAR,
-        deadline=dt.date(YEAR + 1, 1, 31),
-        reminder_days="7",
-    )
+    with schema_context("diskominfo"):  # the console's site, where evaluators act
+        services.period_set(
+            actor=admin_user("diskominfo"),
+            year=YEAR,
+            deadline=dt.date(YEAR + 1, 1, 31),
+            reminder_days="7",
+        )
     today = dt.date(YEAR + 1, 1, 24).isoformat()
     settings.EMAIL_BACKEND = REFUSING
     sent = tasks.send_deadline_reminders(today)

@@ -84,7 +84,7 @@ def test_submitting_twice_is_refused(instansi):
 
 def test_deadline_passed_without_extension_is_refused(instansi):
     report, actor = draft(instansi)
-    services.period_set(actor=evaluator(), year=YEAR, deadline=dt.date(YEAR + 1, 1, 31))
+    as_evaluator(services.period_set, year=YEAR, deadline=dt.date(YEAR + 1, 1, 31))
     with pytest.raises(Conflict) as exc:
         submit(report, actor, today=dt.date(YEAR + 1, 2, 1))
     assert "Batas waktu" in exc.value.message

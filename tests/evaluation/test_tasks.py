@@ -66,12 +66,13 @@ def test_one_time_password_is_read_once():
 
 
 def test_deadline_reminders_are_sent_once(instansi):
-    services.period_set(
-        actor=admin_user("diskominfo"),
-        year=YEAR,
-        deadline=dt.date(YEAR + 1, 1, 31),
-        reminder_days="7",
-    )
+    with schema_context("diskominfo"):  # the console's site, where evaluators act
+        services.period_set(
+            actor=admin_user("diskominfo"),
+            year=YEAR,
+            deadline=dt.date(YEAR + 1, 1, 31),
+            reminder_days="7",
+        )
     today = dt.date(YEAR + 1, 1, 24).isoformat()
     sent = tasks.send_deadline_reminders(today)
     assert sent == Instansi.objects.active().count()
