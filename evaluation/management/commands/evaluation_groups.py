@@ -1,4 +1,5 @@
-"""Create the "Evaluator Diskominfo" group in every super-tenant (for ones provisioned earlier)."""
+"""Create the "Evaluator Diskominfo" group in every super-tenant and give the role groups their
+report permissions there (evaluation.roles.create_evaluator_group; for ones provisioned earlier)."""
 
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
