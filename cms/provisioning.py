@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from wagtail.models import Page, Site
 
+from . import services
 from .models import ContactPage, HomePage, IdentitySettings, NewsIndexPage, StandardPage
 from .portal.services import portal_profile_update
 
@@ -81,6 +82,8 @@ def prepare_site() -> HomePage:
     for model, title, slug, fields in SECTIONS:
         if slug not in existing:
             home.add_child(instance=model(title=title, slug=slug, **fields))
+    if not IdentitySettings.objects.exists():
+        IdentitySettings.objects.create()  # blank: `personalise_site` fills it
     return home
 
 
@@ -96,16 +99,20 @@ def personalise_site(instansi, admin_user=None) -> None:
     )
     identity = IdentitySettings.objects.first()
     if identity is None or not identity.name:
-        # None yet, or the blank row Wagtail's settings loader makes when a page is viewed
-        # before the site was built: fill what is empty.
+        # None yet, or a blank row (made ahead on a spare, or by Wagtail's settings loader
+        # when a page was viewed before the site was built): fill what is empty.
         defaults = identity_defaults(instansi)
         if identity is None:
             identity = IdentitySettings.objects.create(**defaults)
         else:
-            for field, value in defaults.items():
-                if not getattr(identity, field):
-                    setattr(identity, field, value)
-            identity.save()
+            empty = {
+                field: value for field, value in defaults.items() if not getattr(identity, field)
+            }
+            # In place: the portal's profile is updated just below, not again after the commit.
+            IdentitySettings.objects.filter(pk=identity.pk).update(**empty)
+            for field, value in empty.items():
+                setattr(identity, field, value)
+            services.cache_invalidate_on_commit()  # pages viewed with the blank identity
         # In the provisioning transaction: the portal lists the instansi only if it was made.
         portal_profile_update(
             instansi=instansi,
