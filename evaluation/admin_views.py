@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 
 from . import exports, roles, selectors, services
 from .models import MIN_YEAR

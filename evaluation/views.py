@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.selectors import instansi_get
 
 from . import charts, exports, roles, selectors, services, tasks

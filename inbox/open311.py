@@ -47,7 +47,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from tenants.errors import NotFound, SimpulError
+from core.errors import NotFound, SimpulError
 from tenants.models import Instansi
 
 from . import selectors

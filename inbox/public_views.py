@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.selectors import instansi_get
 
 from . import selectors, services

@@ -13,8 +13,8 @@ from django.db.models import Avg, Case, Count, Exists, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from core.errors import NotFound
 from core.freshness import newest_by_instansi
-from tenants.errors import NotFound
 from tenants.models import AccountDirectoryEntry, Instansi
 from tenants.registry.selectors import directory_list_for_instansi
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import policy
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 
 from . import selectors, services
 from .forms import (

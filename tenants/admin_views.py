@@ -11,7 +11,8 @@ from django.template.response import TemplateResponse
 from django.views import View
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .errors import SimpulError
+from core.errors import SimpulError
+
 from .selectors import api_token_list
 from .services import api_token_create, api_token_revoke
 

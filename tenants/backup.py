@@ -45,8 +45,9 @@ from django.db import DatabaseError, IntegrityError, connection, models, transac
 from django.utils import timezone
 from django_tenants.utils import schema_context, schema_exists
 
-from .audit import audit_record
-from .errors import Conflict, NotFound, SimpulError
+from core.audit import audit_record
+from core.errors import Conflict, NotFound, SimpulError
+
 from .hosts import forget_hosts
 from .models import Domain, Instansi
 from .services import validate_slug

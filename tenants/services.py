@@ -19,8 +19,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
-from .audit import audit_record
-from .errors import Conflict, NotFound, SimpulError
+from core.audit import audit_record
+from core.errors import Conflict, NotFound, SimpulError
+
 from .hosts import forget_hosts
 from .models import ApiToken, Domain, Instansi
 from .pool import spare_take

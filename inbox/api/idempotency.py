@@ -16,7 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from core.actions import entry_transaction
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 
 from ..models import IdempotencyRecord
 

@@ -38,8 +38,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tenants.audit import audit_record
-from tenants.errors import SimpulError
+from core.audit import audit_record
+from core.errors import SimpulError
 
 from .models import KnownClientAddress, LoginBudget, TwoFactorEnrolmentCode
 

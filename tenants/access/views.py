@@ -13,7 +13,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.qr import write_qrcode_image
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 
 from . import services
 from .middleware import safe_next

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.errors import SimpulError
 from tenants.backup import instansi_backup_create
-from tenants.errors import SimpulError
 
 
 class Command(BaseCommand):

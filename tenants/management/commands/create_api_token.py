@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.selectors import instansi_get
 from tenants.services import api_token_create
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.models import Instansi
 from tenants.selectors import instansi_get
 from tenants.services import instansi_archive, instansi_provision

@@ -6,8 +6,8 @@ import environ
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection
 
+from core.errors import SimpulError
 from tenants.backup import instansi_backup_restore
-from tenants.errors import SimpulError
 
 
 def repoint_default_database(url: str) -> None:

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_tenants.utils import schema_context
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.selectors import instansi_get
 
 from ... import services

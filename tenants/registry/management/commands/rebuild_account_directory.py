@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.errors import SimpulError
+from core.errors import SimpulError
 from tenants.models import Instansi
 from tenants.registry.services import directory_rebuild
 
