@@ -1,47 +1,9 @@
-"""Provisioning and demo steps of the inbox, run inside a new instansi's schema."""
+"""Demo step of the inbox, run inside a demo instansi's schema; the form page's provisioning
+step is inbox.pages' (`create_inquiry_form_page`, imported from here by its callers too)."""
 
-from wagtail.models import Site
+from .pages.provisioning import create_inquiry_form_page
 
-from .pages.models import InquiryFormPage
-from .permissions import grant_inbox_permissions
-
-FORM_SLUG = "tanya"
-
-
-def create_inquiry_form_page(instansi, admin_user=None) -> InquiryFormPage | None:
-    """The inbox's provisioning step: the role groups get their inbox permissions, and the
-    "Tanya & masukan" form page is published under the home page (both idempotent).
-
-    The page needs the cms home page (run after `cms.provisioning.build_site`); without one
-    only the permissions are granted. The groups are `tenants.provisioning`'s (run before).
-    """
-    grant_inbox_permissions()
-    site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
-    if site is None:
-        return None
-    home = site.root_page
-    existing = InquiryFormPage.objects.child_of(home).first()
-    if existing is not None:
-        return existing
-    if "inbox_pages.inquiryformpage" not in {
-        f"{m._meta.app_label}.{m._meta.model_name}"
-        for m in home.specific_class.allowed_subpage_models()
-    }:
-        return None
-    page = InquiryFormPage(
-        title="Tanya & sampaikan masukan",
-        slug=FORM_SLUG,
-        show_in_menus=True,
-        intro=(
-            f"<p>Kirim pertanyaan, komentar, kritik, atau saran kepada {instansi.name}. "
-            "Pesan dijawab petugas kami; bila menjadi kewenangan instansi lain, kami "
-            "merujuknya dan instansi itu menjawab paling lambat 24 jam.</p>"
-        ),
-    )
-    home.add_child(instance=page)
-    page.save_revision().publish()
-    return page
-
+__all__ = ["create_inquiry_form_page", "demo_form_page"]
 
 DEMO_QUESTION = "Kapan jadwal vaksinasi anak sekolah di Puskesmas Kota?"
 

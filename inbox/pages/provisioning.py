@@ -7,15 +7,18 @@ page goes under the cms home page. `prepare_inquiry_form_page` runs ahead on spa
 from wagtail.models import Revision, Site
 from wagtail.signals import page_published
 
+from ..permissions import grant_inbox_permissions
 from .models import InquiryFormPage
 
 FORM_SLUG = "tanya"
 
 
 def create_inquiry_form_page(instansi, admin_user=None) -> InquiryFormPage | None:
-    """Publish the "Tanya & masukan" form page under the home page (idempotent).
+    """The inbox's provisioning step: the role groups get their inbox permissions, and the
+    "Tanya & masukan" form page is published under the home page (both idempotent).
 
-    Needs the cms home page (run after `cms.provisioning.build_site`); does nothing otherwise.
+    The page needs the cms home page (run after `cms.provisioning.build_site`); without one
+    only the permissions are granted. The groups are `tenants.provisioning`'s (run before).
     """
     page = prepare_inquiry_form_page()
     personalise_inquiry_form_page(instansi, admin_user)
@@ -42,8 +45,9 @@ def _home():
 
 
 def prepare_inquiry_form_page() -> InquiryFormPage | None:
-    """The half that is the same for every instansi (run ahead on a spare schema): the form
-    page, published with a stand-in for the instansi's name."""
+    """The half that is the same for every instansi (run ahead on a spare schema): the
+    permissions, and the form page published with a stand-in for the instansi's name."""
+    grant_inbox_permissions()
     home = _home()
     if home is None:
         return None
