@@ -796,7 +796,7 @@ class Importer:
                 self.counts.documents += 1
             created = True
             self.by_hash[kind][job.file_hash] = obj
-            self.to_index.setdefault(type(obj), []).append(obj.pk)
+            self.to_index.setdefault(type(obj), []).append(obj)
         if not created and (record is None or record.file_hash != job.file_hash):
             deduplicated = True
             self.counts.deduplicated += 1
@@ -967,7 +967,7 @@ class Importer:
             replace(self.counts),
             dict(self.records),
             dict(self.claimed),
-            {model: list(pks) for model, pks in self.to_index.items()},
+            {model: list(objects) for model, objects in self.to_index.items()},
             dict(self.media),
             dict(self.media_by_path),
             {kind: dict(known) for kind, known in self.by_hash.items()},
@@ -1115,6 +1115,9 @@ class Importer:
             Page(path=last)._inc_path() if last else Page._get_path(parent.path, page.depth, 1)
         )
         page._cached_parent_obj = parent
+        # A page just added below another is the root of no site: `save` need not ask (the
+        # attribute Wagtail's `annotate_site_root_state` sets for the same purpose).
+        page._is_site_root = False
         page.locale_id = parent.locale_id
         _validate(page)
         page.save(clean=False, log_action=None)
@@ -1161,6 +1164,8 @@ class Importer:
             created_at=timezone.now(),
         )
         self.pending.revised.append((page, revision, plan.live))
+        page.latest_revision_created_at = revision.created_at  # as `_flush` writes it
+        page.draft_title = page.title
         # The page's one history line: "Diimpor dari WordPress" (not "created", not "published").
         self.pending.history.append(
             PageLogEntry(
@@ -1177,7 +1182,7 @@ class Importer:
         # Indexed with its final content: references here, search in bulk after the items
         # (automatic indexing is paused, see `_indexing_paused`).
         ReferenceIndex.create_or_update_for_object(page)
-        self.to_index.setdefault(type(page), []).append(page.pk)
+        self.to_index.setdefault(type(page), []).append(page)
         return page
 
     def _page_addresses(self, plan: Planned, page: Page) -> None:
@@ -1335,7 +1340,7 @@ class Importer:
         self.total = len(self.export.items)
         self._plan_categories()
         self._plan()
-        self.to_index: dict[type, list[int]] = {}
+        self.to_index: dict[type, list] = {}  # what was written, for the search index
         with _indexing_paused(), _commits_without_waiting_for_disk():
             try:
                 self._attachments()
@@ -1369,12 +1374,20 @@ def _validate(page: Page) -> None:
     page.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
 
 
-def _index_written(pks_by_model: dict[type, list[int]]) -> None:
-    """Add the imported pages, images and documents to the search index, many per statement."""
-    for model, pks in pks_by_model.items():
-        for start in range(0, len(pks), 200):
-            # With what each object's index entry shows from related rows (an image's tags).
-            chunk = list(model.get_indexed_objects().filter(pk__in=pks[start : start + 200]))
+def _index_written(written: dict[type, list]) -> None:
+    """Add the imported pages, images and documents to the search index, many per statement.
+
+    Pages are indexed as the import holds them (their bodies' images already loaded: read
+    again, each page cost a query for them); a model whose index shows related rows (an
+    image's tags) is read again with those rows, in one query per chunk.
+    """
+    for model, objects in written.items():
+        related = any(isinstance(f, search_index.RelatedFields) for f in model.get_search_fields())
+        for start in range(0, len(objects), 200):
+            chunk = objects[start : start + 200]
+            if related:
+                pks = [obj.pk for obj in chunk]
+                chunk = list(model.get_indexed_objects().filter(pk__in=pks))
             for backend in get_search_backends(with_auto_update=True):
                 backend.add_bulk(model, chunk)
 
