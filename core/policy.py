@@ -2,10 +2,15 @@
 
 An action names a Django permission (`app_label.codename`). A user needs it (superusers have
 all); an API client acts for its instansi with no admin rights: it holds only the permissions
-declared here for API clients (`api_client_permissions`); the system (`actor=None`: commands
-run by an operator, periodic tasks) may do everything. A regency permission (Diskominfo's
-evaluation) counts only on the super-tenant's own site, so an instansi's superuser does not
-hold it on its own host.
+the apps declared for API clients (`declare_api_client_permissions`: the inbox's today); the
+system (`actor=None`: commands run by an operator, periodic tasks, the public's forms) may do
+everything. A regency permission (Diskominfo's evaluation) counts only on the super-tenant's
+own site, so an instansi's superuser does not hold it on its own host. An action of the public
+(a citizen's rating with the tracking code) names no permission: the code is its check.
+
+The permissions are the models' own; `grant_permissions` gives them to role groups in the
+schema in use (provisioning, SOP activation) and `grant_in_every_instansi` does so from a
+shared app's data migration.
 """
 
 from collections.abc import Callable, Iterable, Mapping
