@@ -1,9 +1,12 @@
 """Writes of the WordPress import: media, pages, news, redirects and the mapping report.
 
 One import reads the whole export, plans where every item goes (slugs, parents, new
-addresses), then writes item by item, each in its own transaction: a failure part-way leaves
-whole items only, and a re-run finds each item by its WordPress post ID
-(`WordPressImportRecord`), skips what did not change and updates what did.
+addresses), then writes the items fifty to a transaction, the rows they share (records,
+revisions, history lines, redirects, the address report) in one statement each: when an item
+fails, its batch is rolled back and written again one item per transaction, so a failure
+part-way leaves whole items only. A re-run finds each item by its WordPress post ID
+(`WordPressImportRecord`), skips what did not change and updates what did. Search indexing,
+the page cache and the portal are brought up to date once, after the items.
 
 Imported history does not go through the publication SOP: pages are written live directly
 (no `page_published` signal, no workflow, no SOP assignment), their Wagtail history says
@@ -92,6 +95,7 @@ CONVERSION_VERSION = 1
 # history lines) go in one statement each; a failing item sends its batch back to one
 # transaction per item.
 ITEMS_PER_TRANSACTION = 50
+BATCH_FILE_BYTES = 64 * 1024 * 1024  # a batch of attachments holds at most about this in memory
 PAGE_ERRORS = (ValidationError, ValueError)
 ATTACHMENT_ERRORS = (ValidationError, OSError, ValueError)
 RECORD_FIELDS = [
@@ -674,17 +678,24 @@ class Importer:
             return None
 
     def _attachments(self) -> None:
-        items = self.export.of_type("attachment")
-        for start in range(0, len(items), ITEMS_PER_TRANSACTION):
-            jobs = [
-                job
-                for item in items[start : start + ITEMS_PER_TRANSACTION]
-                if (job := self._attachment_job(item))
-            ]
-            self._known_files(jobs)
-            self._write_together(
-                jobs, self._write_attachment, self._attachment_failed, ATTACHMENT_ERRORS
-            )
+        jobs: list[SimpleNamespace] = []
+        held = 0  # bytes of the files read for the batch
+        for item in self.export.of_type("attachment"):
+            job = self._attachment_job(item)
+            if job is None:
+                continue
+            jobs.append(job)
+            held += len(job.data)
+            if len(jobs) == ITEMS_PER_TRANSACTION or held >= BATCH_FILE_BYTES:
+                self._write_attachments(jobs)
+                jobs, held = [], 0
+        self._write_attachments(jobs)
+
+    def _write_attachments(self, jobs: list[SimpleNamespace]) -> None:
+        self._known_files(jobs)
+        self._write_together(
+            jobs, self._write_attachment, self._attachment_failed, ATTACHMENT_ERRORS
+        )
 
     def _attachment_job(self, item: wxr.Item) -> SimpleNamespace | None:
         """What one attachment needs written (its file read and hashed), or None when it is
@@ -1393,7 +1404,7 @@ def _index_written(written: dict[type, list]) -> None:
 
 
 def _item_transaction():
-    """One item, one transaction."""
+    """The transaction of a batch of items, or of one item (see `Importer._write_together`)."""
     return transaction.atomic()
 
 

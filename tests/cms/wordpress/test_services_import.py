@@ -460,3 +460,22 @@ def test_imported_news_is_shown_on_the_site_the_portal_and_in_search(db, monkeyp
     assert PortalNewsItem.objects.filter(instansi__schema_name="dinkes", page_id=news.pk).exists()
     found = portal_search(query="posyandu sukamaju", instansi_slug="dinkes")
     assert found.filter(kind="berita", object_id=news.pk).exists()
+
+
+def test_attachments_are_written_in_batches_that_hold_few_files_in_memory(db, monkeypatch):
+    from cms.wordpress import services
+
+    batches = []
+    original = services.Importer._write_attachments
+
+    def spy(self, jobs):
+        batches.append([len(job.data) for job in jobs])
+        return original(self, jobs)
+
+    monkeypatch.setattr(services, "BATCH_FILE_BYTES", 10_000)
+    monkeypatch.setattr(services.Importer, "_write_attachments", spy)
+    run = run_import()
+    assert run.counts["images"] == 4 and run.counts["documents"] == 2
+    assert len([b for b in batches if b]) > 1
+    # A batch is closed by the file that takes it past the limit.
+    assert all(sum(sizes[:-1]) < 10_000 for sizes in batches if sizes)
