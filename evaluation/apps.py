@@ -15,10 +15,14 @@ class EvaluationConfig(AppConfig):
         from . import roles  # noqa: F401 - declares the regency permission and the refusals
         from .dashboard import AnnualReportPanel, ReportsToEvaluatePanel
         from .demo import create_demo_evaluation
-        from .roles import create_evaluator_group
+        from .roles import grant_evaluator_group, grant_report_permissions
 
         provisioning_steps.register(
-            "evaluation.roles.create_evaluator_group", order=50, run=create_evaluator_group
+            "evaluation.roles.create_evaluator_group",
+            order=50,
+            prepare=grant_report_permissions,
+            run=grant_evaluator_group,
+            after=("tenants.provisioning.create_default_groups",),
         )
         # Also snapshots the console's figures for Diskominfo: not the instansi's own only.
         demo_steps.register(

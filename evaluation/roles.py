@@ -67,8 +67,18 @@ def _signed_in(user) -> bool:
 def create_evaluator_group(instansi, admin_user) -> None:
     """Provisioning step: the role groups get their report permissions; on a super-tenant the
     "Evaluator Diskominfo" group is made too, with admin access and the evaluation permission."""
-    grants = dict(GROUP_PERMISSIONS)
+    grant_report_permissions()
+    grant_evaluator_group(instansi, admin_user)
+
+
+def grant_report_permissions() -> None:
+    """The role groups' report permissions: the same in every instansi, so the step's half that
+    runs ahead on spare schemas (core.steps)."""
+    policy.grant_permissions(GROUP_PERMISSIONS)
+
+
+def grant_evaluator_group(instansi, admin_user=None) -> None:
+    """The step's half for the instansi: the evaluator group, on a super-tenant only."""
     if getattr(instansi, "is_super", False):
         # Evaluators sign in through Wagtail's login and reach the console from its menu.
-        grants[EVALUATOR_GROUP] = EVALUATOR_PERMISSIONS
-    policy.grant_permissions(grants)
+        policy.grant_permissions({EVALUATOR_GROUP: EVALUATOR_PERMISSIONS})
