@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import tarfile
 import uuid
+import warnings
 from pathlib import Path
 
 import psycopg2
@@ -231,11 +232,16 @@ def test_restore_under_new_slug_in_same_database(archive, capsys):
 
 
 def _drop_database(name: str) -> None:
-    subprocess.run(  # noqa: S603
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name],
-        capture_output=True,
-        timeout=60,
-    )
+    """Clean-up, not the behaviour under test: on a machine busy with disk work dropping a
+    database can take minutes, so a slow drop warns instead of failing the test."""
+    try:
+        subprocess.run(  # noqa: S603
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", "--force", name],
+            capture_output=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        warnings.warn(f"database {name} was not dropped within 5 minutes", stacklevel=2)
 
 
 def test_restore_into_fresh_database_serves_the_site(archive, tmp_path):
