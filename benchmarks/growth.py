@@ -615,15 +615,18 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
     )
     worst = ordered[0]
     return (
-        f"Real instansi `{PREFIX}…` with schemas, all in one run (largest size first, then "
-        f"dropped down to each smaller one); gunicorn {args.workers} workers (DEBUG off); wrk "
+        f"Real instansi `{PREFIX}…` with schemas, each size measured with the same code and "
+        "parameters in a database holding exactly that many (a size in a database of its own "
+        "when the others were being cloned: "
+        + ", ".join(f"{r['count']:,} in `{r.get('database', '?')}`" for r in results)
+        + f"); gunicorn {args.workers} workers (DEBUG off); wrk "
         f"{args.connections} connections cycling over every host, {args.seconds} s per run; "
         f"inbox flow with {args.clients} clients cycling over every instansi; every page and "
-        "every inquiry checked as in the other sections. Machine load during the run "
-        f"(`uptime`): {'; '.join(uptime)}.\n\n"
+        "every inquiry checked as in the other sections. Machine load when each size's "
+        f"measurement ended (`uptime`): {'; '.join(uptime)}.\n\n"
         + "\n".join(lines)
         + "\n\n“worse by” is the cost ratio, or the throughput ratio inverted, against the "
-        "smallest size of the same run (in brackets for the sizes between).\n\n"
+        "smallest size (in brackets for the sizes between).\n\n"
         "One cycle of every periodic task (settings.CELERY_BEAT_SCHEDULE), each run once "
         "eagerly in the benchmark process: a fan-out's per-instansi messages run inline one "
         "after another, so the cycle is all of one period's work on a single worker process "
@@ -657,6 +660,7 @@ def main() -> None:
     parser.add_argument(
         "--print-only", action="store_true", help="print the tables, leave RESULTS.md alone"
     )
+    parser.add_argument("--note", default="", help="a paragraph added to the section")
     parser.add_argument("--save", default="", help="write each size's figures to this JSON file")
     parser.add_argument("--from-saved", default="", help="write the tables from a saved run")
     parser.add_argument(
@@ -682,7 +686,7 @@ def main() -> None:
     if args.from_saved:
         saved = json.loads(Path(args.from_saved).read_text())
         results = [_from_json(r) for r in saved]
-        uptime = [r.get("uptime", "?") for r in results]
+        uptime = [f"at {r['count']:,}: {r.get('uptime', '?')}" for r in results]
     else:
         setup_django(SECRET_KEY=BENCH_SECRET_KEY)
         if not args.no_migrate:
@@ -695,19 +699,27 @@ def main() -> None:
         # cloning), then the smallest (the baseline of every ratio), then the sizes between:
         # a run cut short still has the two sizes the targets compare.
         order = [counts[-1], counts[0], *counts[1:-1]] if len(counts) > 2 else counts[::-1]
-        results, uptime = [], []
+        results = []
+        if args.save and Path(args.save).exists():
+            # Sizes measured by an earlier invocation (e.g. the smallest in a database of its
+            # own while the largest was being cloned): kept unless measured again now.
+            results = [_from_json(r) for r in json.loads(Path(args.save).read_text())]
+            results = [r for r in results if r["count"] not in counts]
         for count in order:
             figures = measure(count, args)
             figures["uptime"] = uptime_now()
-            uptime.append(f"at {count:,}: {figures['uptime']}")
+            figures["database"] = bench_database_url().rsplit("/", 1)[-1]
             print(f"  {figures['uptime']}", flush=True)
             results.append(figures)
             if args.save:
                 save(args.save, results)
+        uptime = [f"at {r['count']:,}: {r.get('uptime', '?')}" for r in results]
     if len(results) < 2:
         print("one size only: nothing to compare", flush=True)
         return
     body = report(results, args, uptime)
+    if args.note:
+        body += f"\n\n{args.note}"
     print(body, flush=True)
     if args.print_only:
         return
