@@ -9,6 +9,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -112,10 +113,12 @@ class HomePage(CachedPageMixin, Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["latest_news"] = selectors.site_latest_news()
+        # Pages of the request's own (copied from the memo) only if the template reads them:
+        # the page's content is a shared fragment, rendered once per generation.
+        context["latest_news"] = SimpleLazyObject(selectors.site_latest_news)
         context["official_accounts"] = selectors.official_accounts()
-        context["news_index"] = selectors.site_news_index_page()
-        context["contact_page"] = selectors.site_contact_page()
+        context["news_index"] = SimpleLazyObject(selectors.site_news_index_page)
+        context["contact_page"] = SimpleLazyObject(selectors.site_contact_page)
         context["hero_image"] = selectors.hero_image(self)
         return context
 

@@ -2,8 +2,7 @@
 
 Each is an undocumented name an upgrade may rename or remove without notice; when that
 happens, tests/cms/test_internals.py fails for the name. Everything else the caches do goes
-through public APIs (`Site.find_for_request`, `QuerySet.none`, `request.get_host`, the
-`copy` protocol of model instances).
+through public APIs (`Site.find_for_request`, `QuerySet.none`, `request.get_host`).
 
 Checked on Django 5.2.19, Wagtail 8.0.1, django-treebeard 5.3.1 (CHECKED_ON).
 """
@@ -41,6 +40,13 @@ PRIVATE_INTERNALS: tuple[Internal, ...] = (
         owner="wagtail.models.Page",
         used_in="cms.caching.sites (through Wagtail)",
         used_for="the reader of `_wagtail_cached_site_root_paths` on the request",
+    ),
+    Internal(
+        name="fields_cache",
+        owner="django.db.models.base.ModelState",  # the instance's cache of related objects
+        used_in="cms.caching.copies.request_copy",
+        used_for="a page copied for one request gets its own cache of related objects (what "
+        "`copy.copy` of an instance does, at a third of the cost)",
     ),
     Internal(
         name="_cache",

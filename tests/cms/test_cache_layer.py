@@ -101,6 +101,39 @@ def test_pages_from_the_memo_are_copies_with_the_memo_s_values():
     assert second.news_index == index
 
 
+@pytest.mark.django_db
+def test_a_copy_has_its_own_cache_of_related_objects():
+    from wagtail.models import Page, Site
+
+    from cms.caching.copies import request_copy
+
+    root, other = Page(title="Akar", path="0001", depth=1), Page(title="Lain", path="0002", depth=1)
+    site = Site(hostname="uji.localhost", root_page=root)
+    assert site._state.fields_cache["root_page"] is root  # where Django keeps it
+    own = request_copy(site)
+    assert own.root_page is root and own.hostname == "uji.localhost"
+    own.root_page = other
+    own.hostname = "lain.localhost"
+    assert site.root_page is root and site.hostname == "uji.localhost"
+
+
+@pytest.mark.django_db
+def test_view_restrictions_known_to_be_none_are_read_without_a_query(django_assert_num_queries):
+    """Wagtail iterates a page's restrictions on every view: while the instansi has none,
+    that costs no query and compiles no SQL; the queryset is Django's all the same."""
+    from wagtail.models import PageViewRestriction
+
+    with schema_context("humas"):
+        page = StandardPage.objects.get(slug="profil")
+        restrictions = page.get_view_restrictions()
+        with django_assert_num_queries(0):
+            assert list(restrictions) == []
+            assert list(restrictions.order_by("-page__depth")) == []
+        assert not restrictions.exists() and restrictions.count() == 0
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+        assert [r.page_id for r in page.get_view_restrictions()] == [page.pk]
+
+
 # -- Private Django/Wagtail names: listed, and still there ------------------------------------
 
 
