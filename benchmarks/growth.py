@@ -467,7 +467,7 @@ WHY = {
         "charts are SQL aggregates over all N snapshots, whose cost grows with N"
     ),
     "home page, uncached": (
-        "once an instansi is in a worker's tenant memo (cms.cache), its page costs no query and "
+        "once an instansi is in a worker's tenant memo (cms.caching), its page costs no query and "
         "is rendered from shared parts; but every worker fills its memo itself, instansi by "
         "instansi (its queries, a full render, and a database connection that must load each "
         "schema's relations), and a short run cycling over 200 hosts is mostly such first "

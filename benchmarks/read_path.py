@@ -2,7 +2,7 @@
 
 Paths: nginx micro-cache in front of gunicorn (the deploy stack), Django's per-tenant page cache
 (gunicorn direct), and uncached (gunicorn direct with a session cookie, which bypasses both
-page caches: the page is rendered, from the tenant memo of cms.cache and the database).
+page caches: the page is rendered, from the tenant memo of cms.caching and the database).
 Baselines measured in the same run: nginx serving the same HTML from a file (the
 ceiling) and a minimal Django view (`/livez`) through the same nginx + gunicorn.
 Also measured: how long a published change takes to be visible through nginx.
@@ -166,7 +166,7 @@ def main() -> None:
         "gunicorn runs with `--max-requests 0` (see webstack.py). "
         '"uncached" sends a session cookie, which bypasses both page caches (the page is '
         "rendered; what every visitor sees alike still comes from the tenant memo of "
-        "`cms.cache`, as for any request).\n\n"
+        "`cms.caching.memo`, as for any request).\n\n"
         "| path | connections | req/s | p50 ms | p95 ms | p99 ms | errors | of nginx static | "
         "of /livez |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n" + table + "\n\n"
         "Published change visible through the deploy stack (from the end of the publish, a "
