@@ -106,10 +106,6 @@ DEFAULT_CRITERIA = [
 ]
 
 
-def _actor_name(actor) -> str:
-    return actor_name(actor)
-
-
 def _check_year(year) -> int:
     try:
         year = int(year)
@@ -125,7 +121,7 @@ def _event(report: AnnualReport, from_status: str, actor, note: str = "") -> Rep
         report=report,
         from_status=from_status,
         to_status=report.status,
-        actor_name=_actor_name(actor),
+        actor_name=actor_name(actor),
         note=note,
         figures=report.figures,
         corrections=report.corrections,
@@ -304,7 +300,7 @@ def report_correct_figure(
             "value": number,
             "reason": reason[:2000],
             "computed": (report.figures.get(key) or {}).get("value"),
-            "by": _actor_name(actor),
+            "by": actor_name(actor),
             "at": timezone.now().isoformat(),
         }
     report.updated_at = timezone.now()
@@ -355,7 +351,7 @@ def report_submit(
     _compute(report)
     report.status = AnnualReport.Status.SUBMITTED
     report.submitted_at = timezone.now()
-    report.submitted_by_name = _actor_name(actor)
+    report.submitted_by_name = actor_name(actor)
     report.updated_at = report.submitted_at
     report.save()
     _event(report, from_status, actor, "Laporan disampaikan; angka dibekukan")
@@ -438,7 +434,7 @@ def extension_request(
         instansi=report.instansi,
         reason=reason[:4000],
         requested_until=until,
-        requested_by_name=_actor_name(actor),
+        requested_by_name=actor_name(actor),
     )
     record_change(
         actor=actor,
@@ -496,7 +492,7 @@ def extension_grant(
     request.status = ExtensionRequest.Status.GRANTED
     request.granted_until = until
     request.decision_note = (note or "").strip()[:4000]
-    request.decided_by_name = _actor_name(actor)
+    request.decided_by_name = actor_name(actor)
     request.decided_at = timezone.now()
     request.save()
     record_change(
@@ -530,7 +526,7 @@ def extension_refuse(*, request: ExtensionRequest, actor, note: str) -> Extensio
         )
     request.status = ExtensionRequest.Status.REFUSED
     request.decision_note = note[:4000]
-    request.decided_by_name = _actor_name(actor)
+    request.decided_by_name = actor_name(actor)
     request.decided_at = timezone.now()
     request.save()
     report = request.report
@@ -753,7 +749,7 @@ def evaluation_start(*, report: AnnualReport, actor) -> Evaluation:
     evaluation = Evaluation.objects.filter(report=report).first() or Evaluation.objects.create(
         report=report, instansi=report.instansi, rubric=rubric
     )
-    evaluation.evaluator_name = _actor_name(actor)
+    evaluation.evaluator_name = actor_name(actor)
     evaluation.rubric = rubric
     evaluation.save()
     _refresh_suggestions(evaluation, report)
@@ -834,7 +830,7 @@ def evaluation_save(
     evaluation.predicate = evaluation.rubric.predicate_for(
         float(evaluation.total) if evaluation.total is not None else None
     )
-    evaluation.evaluator_name = _actor_name(actor)
+    evaluation.evaluator_name = actor_name(actor)
     evaluation.updated_at = timezone.now()
     evaluation.save()
     if recommendations is not None:
@@ -910,7 +906,7 @@ def job_create(
     if kind not in ConsoleJob.Kind.values:
         raise SimpulError("Jenis pekerjaan tidak dikenal.")
     job = ConsoleJob.objects.create(
-        kind=kind, year=year, params=params or {}, created_by_name=_actor_name(actor)
+        kind=kind, year=year, params=params or {}, created_by_name=actor_name(actor)
     )
     send_on_commit(tasks.run_console_job, job.pk)
     return job
