@@ -110,6 +110,8 @@ SIMPUL_AUDIT_MODEL = "tenants.AuditEntry"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_BASE_SCHEMA = SIMPUL_TEMPLATE_SCHEMA
+# migrate_schemas hands django-tenants only the schemas missing a migration (tenants/migration.py).
+GET_EXECUTOR_FUNCTION = "tenants.migration.executor"
 PUBLIC_SCHEMA_URLCONF = "simpul.urls_public"
 ROOT_URLCONF = "simpul.urls_tenant"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "simpul.views.unknown_host"
