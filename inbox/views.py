@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import policy
+from core.actors import actor_name
 from core.errors import SimpulError
 
 from . import selectors, services
@@ -158,7 +159,7 @@ def inquiry_detail(request, inquiry_id: int):
         "refer_form": ReferForm(instansi=instansi),
         "reply_form": ReplyForm(initial={"reply": _reply_draft(inquiry)}),
         "referral_answer_form": ReferralAnswerForm(
-            initial={"answered_by_name": services.actor_display_name(request.user)}
+            initial={"answered_by_name": actor_name(request.user)}
         ),
         "referral_decline_form": ReferralDeclineForm(instansi=instansi),
         "topics_form": TopicsForm(initial={"topics": ", ".join(inquiry.topics)}),

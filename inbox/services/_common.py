@@ -56,11 +56,6 @@ TOPIC_MAX_LENGTH = 60
 PETUGAS_GROUPS = ("Petugas Pengelola Media Sosial", "Pejabat Pengelola")
 
 
-def actor_display_name(actor: Any) -> str:
-    """A printable name for the timeline: the user's full name, the API client, or "sistem"."""
-    return actor_name(actor)
-
-
 def referral_sla() -> timedelta:
     return timedelta(hours=settings.SIMPUL_REFERRAL_SLA_HOURS)
 
@@ -141,7 +136,7 @@ def _event(
         referral=referral,
         instansi=instansi,
         action=action,
-        actor_name=actor_display_name(actor),
+        actor_name=actor_name(actor),
         status_after=inquiry.status,
         text=text,
         created_at=at or timezone.now(),

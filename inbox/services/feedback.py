@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.actions import action
+from core.actors import actor_name
 from core.audit import record_change
 from core.errors import SimpulError
 from tenants.models import Instansi
@@ -18,7 +19,6 @@ from ..permissions import RECOMMEND
 from ._common import (
     _clean_text,
     _full_clean,
-    actor_display_name,
 )
 
 
@@ -54,7 +54,7 @@ def feedback_recommendation_save(
             max_length=TEXT_MAX_LENGTH,
             required=False,
         ),
-        "recorded_by_name": actor_display_name(actor),
+        "recorded_by_name": actor_name(actor),
         "recorded_at": timezone.now(),
     }
     record = (

@@ -6,6 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from core.actions import action
+from core.actors import actor_name
 from core.audit import record_change
 from core.errors import Conflict, Forbidden, NotFound, SimpulError
 from tenants.models import Instansi
@@ -37,7 +38,6 @@ from ._common import (
     _official_account,
     _require_handler,
     _save_status,
-    actor_display_name,
     new_tracking_code,
     official_account_label,
     referral_sla,
@@ -106,7 +106,7 @@ def inquiry_create(
             required=False,
         ),
         tracking_code=new_tracking_code(),
-        created_by_name=actor_display_name(actor) if actor is not None else "masyarakat",
+        created_by_name=actor_name(actor) if actor is not None else "masyarakat",
     )
     _full_clean(inquiry)
     inquiry.save()
@@ -195,7 +195,7 @@ def inquiry_refer(
         note=note,
         requested_at=now,
         due_at=now + referral_sla(),
-        requested_by_name=actor_display_name(actor),
+        requested_by_name=actor_name(actor),
     )
     _full_clean(referral)
     referral.save()
@@ -283,7 +283,7 @@ def referral_answer(
         answer, field="answer", label="Jawaban", max_length=TEXT_MAX_LENGTH, required=True
     )
     name = _clean_text(
-        answered_by_name or actor_display_name(actor),
+        answered_by_name or actor_name(actor),
         field="answered_by_name",
         label="Nama penjawab",
         max_length=200,
@@ -357,7 +357,7 @@ def referral_decline(
     referral.decline_reason = reason
     referral.suggested_instansi = suggested
     referral.answered_at = now
-    referral.answered_by_name = actor_display_name(actor)
+    referral.answered_by_name = actor_name(actor)
     referral.save(
         update_fields=[
             "status",
