@@ -19,6 +19,7 @@ from cms.models import NewsCategory, NewsPage
 from core.actions import action
 from core.audit import model_snapshot, record_change
 from core.errors import Conflict, Forbidden, SimpulError
+from core.validation import full_clean
 from tenants.registry.selectors import official_account_list_active
 
 from ..models import Assignment, Share, Sop, SopStep
@@ -86,12 +87,10 @@ def assignment_create(
         nota_dinas=(nota_dinas or "").strip(),
         created_by=actor,
     )
-    try:
-        assignment.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        labels = {"event": "Kegiatan", "place": "Tempat", "nota_dinas": "Nomor nota dinas"}
-        raise SimpulError(f"{labels.get(field, field)}: {' '.join(messages)}", field=field) from exc
+    full_clean(
+        assignment,
+        labels={"event": "Kegiatan", "place": "Tempat", "nota_dinas": "Nomor nota dinas"},
+    )
     assignment.save()
     sync_and_notify(assignment)
     record_change(
