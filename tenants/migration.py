@@ -95,7 +95,9 @@ def _skipping(base: type) -> type:
         def run_migrations(self, tenants=None):
             tenants = list(tenants or [])
             if tenants and not any(self.options.get(name) for name in _SPECIAL_OPTIONS):
-                todo = schemas_to_migrate(tenants, using=self.options.get("database") or "default")
+                todo = schemas_to_migrate(
+                    tenants, using=self.options.get("database") or DEFAULT_DB_ALIAS
+                )
                 skipped = len(tenants) - len(todo)
                 if skipped and int(self.options.get("verbosity", 1)) >= 1:
                     sys.stdout.write(
