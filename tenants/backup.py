@@ -51,6 +51,7 @@ from core.errors import Conflict, NotFound, SimpulError
 from .hosts import forget_hosts
 from .models import Domain, Instansi
 from .services import validate_slug
+from .template_sql import rename_schema, template_sql
 
 FORMAT_VERSION = 1
 MEMBERS = ("manifest.json", "schema.sql", "shared.json")
@@ -211,9 +212,10 @@ def _applied_migrations(schema: str) -> list[str]:
 
 def _table_counts(schema: str) -> dict[str, int]:
     with connection.cursor() as cursor:
+        # pg_class by namespace, not information_schema.tables (it reads every schema's rows).
         cursor.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = %s AND table_type = 'BASE TABLE' ORDER BY table_name",
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = %s AND c.relkind IN ('r', 'p') ORDER BY c.relname",
             [schema],
         )
         tables = [row[0] for row in cursor.fetchall()]
@@ -256,7 +258,7 @@ def instansi_backup_create(*, slug: str, out: Path) -> BackupResult:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     cursor.execute("SELECT pg_export_snapshot()")
                     snapshot = cursor.fetchone()[0]
-            _dump_schema(slug, tmp / "schema.sql", snapshot)
+            schema_source = _dump_schema(slug, tmp / "schema.sql", snapshot)
             shared, shared_counts = _dump_shared(instansi)
             (tmp / "shared.json").write_text(
                 json.dumps(shared, cls=DjangoJSONEncoder, ensure_ascii=False), encoding="utf-8"
@@ -274,6 +276,8 @@ def instansi_backup_create(*, slug: str, out: Path) -> BackupResult:
             "base_domain": settings.SIMPUL_BASE_DOMAIN,
             "created_at": timezone.now().isoformat(),
             "migrations": {"tenant": tenant_migrations, "public": public_migrations},
+            # How schema.sql was written: the template's DDL around the rows, or pg_dump.
+            "schema_source": schema_source,
             "counts": {
                 "tenant_tables": tenant_counts,
                 "shared": shared_counts,
@@ -296,7 +300,110 @@ def instansi_backup_create(*, slug: str, out: Path) -> BackupResult:
     return BackupResult(out, manifest, time.perf_counter() - started)
 
 
-def _dump_schema(slug: str, path: Path, snapshot: str | None) -> None:
+def _dump_schema(slug: str, path: Path, snapshot: str | None) -> str:
+    """Write `slug`'s schema as plain SQL to `path`; how it was written ("template" or
+    "pg_dump").
+
+    An instansi whose tables and migrations are the template's is written as the template's DDL
+    (tenants.template_sql: dumped once, shared by every process) around its own rows, copied on
+    this connection, in this transaction's snapshot: the cost of what the instansi holds. Any
+    other schema (one that lags or differs) is dumped by `pg_dump` alone, which reads the
+    catalogue of every schema first (5.9 s at 1,000 instansi against 0.3 s at 10).
+    """
+    template = settings.SIMPUL_TEMPLATE_SCHEMA
+    tables = _same_tables(slug, template)
+    if tables is not None:
+        before = template_sql(template, "pre-data")
+        after = template_sql(template, "post-data") if before is not None else None
+        if after is not None:
+            with path.open("w", encoding="utf-8") as handle:
+                handle.write(_ddl(before, template, slug))
+                _write_rows(slug, tables, handle)
+                handle.write(_ddl(after, template, slug))
+            return "template"
+    _pg_dump_schema(slug, path, snapshot)
+    return "pg_dump"
+
+
+def _shape(schemas: list[str]) -> dict[str, dict]:
+    """Per schema: {relation: (kind, [column, ...])} for its tables, sequences and views.
+    One catalogue query, by namespace oid (no `information_schema` view: those read every
+    schema's catalogue)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n.nspname, c.relname, c.relkind,"
+            " array_remove(array_agg(a.attname::text ORDER BY a.attnum), NULL)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0"
+            "  AND NOT a.attisdropped AND a.attgenerated = ''"
+            " WHERE n.nspname = ANY(%s) AND c.relkind IN ('r', 'p', 'S', 'v', 'm')"
+            " GROUP BY n.nspname, c.relname, c.relkind",
+            [schemas],
+        )
+        shape: dict[str, dict] = {schema: {} for schema in schemas}
+        for schema, relation, kind, columns in cursor.fetchall():
+            shape[schema][relation] = (kind, columns)
+    return shape
+
+
+def _same_tables(slug: str, template: str) -> dict[str, tuple] | None:
+    """`slug`'s relations when its migrations, relations and columns are the template's, else
+    None (the template's DDL would not be its own)."""
+    if _applied_migrations(slug) != _applied_migrations(template):
+        return None
+    shape = _shape([slug, template])
+    if not shape[slug] or shape[slug] != shape[template]:
+        return None
+    return shape[slug]
+
+
+def _ddl(sql: str, template: str, slug: str) -> str:
+    """A part of the template's dump moved to `slug`, without pg_dump's comment lines (they
+    name the template)."""
+    lines = (line for line in sql.splitlines(keepends=True) if not line.startswith("--"))
+    return rename_schema("".join(lines), template, slug)
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _write_rows(slug: str, relations: dict[str, tuple], handle) -> None:
+    """Each table's rows as pg_dump writes them (`COPY … FROM stdin;`, rows, `\\.`), then
+    each sequence's position (`setval`), read on this connection."""
+    schema = _quoted(slug)
+    sequences = sorted(r for r, (kind, _) in relations.items() if kind == "S")
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        for relation, (kind, columns) in sorted(relations.items()):
+            if kind not in ("r", "p") or not columns:
+                continue
+            table = f"{schema}.{_quoted(relation)}"
+            column_list = ", ".join(_quoted(c) for c in columns)
+            handle.write(f"COPY {table} ({column_list}) FROM stdin;\n")
+            handle.flush()
+            raw.copy_expert(f"COPY {table} ({column_list}) TO STDOUT", handle)
+            handle.write("\\.\n\n")
+        if not sequences:
+            return
+        raw.execute(
+            " UNION ALL ".join(
+                f"SELECT %s, last_value, is_called FROM {schema}.{_quoted(s)}"  # noqa: S608 - names from the catalogue, quoted
+                for s in sequences
+            ),
+            sequences,
+        )
+        positions = raw.fetchall()
+    for sequence, last_value, is_called in positions:
+        name = f"{schema}.{_quoted(sequence)}".replace("'", "''")
+        handle.write(
+            f"SELECT pg_catalog.setval('{name}', {int(last_value)}, "
+            f"{'true' if is_called else 'false'});\n"
+        )
+    handle.write("\n")
+
+
+def _pg_dump_schema(slug: str, path: Path, snapshot: str | None) -> None:
     args, env = _db_env()
     cmd = [
         "pg_dump",
@@ -398,8 +505,6 @@ def _rewritten_sql(path: Path, old: str, new: str):
     that happens to share the slug's name is left alone. Session settings become
     transaction-local.
     """
-    qualified = re.compile(rf'(?<![\w"])"{re.escape(old)}"(?=\.)')
-    schema_statement = re.compile(rf'\bSCHEMA "{re.escape(old)}"')
     buffer: list[str] = []
     with path.open(encoding="utf-8") as handle:
         lines = iter(handle)
@@ -411,8 +516,7 @@ def _rewritten_sql(path: Path, old: str, new: str):
             line = line.replace(
                 "set_config('search_path', '', false)", "set_config('search_path', '', true)"
             )
-            line = qualified.sub(f'"{new}"', line)
-            line = schema_statement.sub(f'SCHEMA "{new}"', line)
+            line = rename_schema(line, old, new)
             if _COPY_RE.match(line.rstrip("\n")):
                 if buffer:
                     yield ("sql", "".join(buffer))

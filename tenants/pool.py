@@ -31,8 +31,9 @@ from django_tenants.utils import schema_context
 
 from core.steps import provisioning_steps
 
-from .cloning import clone_template, forget_template_dump
+from .cloning import clone_template
 from .provisioning import prepare_steps
+from .template_sql import forget_template_sql
 
 logger = logging.getLogger("simpul.tenants")
 
@@ -184,7 +185,7 @@ def spare_refill(size: int | None = None) -> list[str]:
                 transaction.set_rollback(True)
                 if retried:
                     raise RuntimeError(f"a fresh clone of {template} lags the template")
-                forget_template_dump()
+                forget_template_sql()
                 retried = True
                 continue
             with schema_context(name):

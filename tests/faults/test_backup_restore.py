@@ -8,6 +8,7 @@ database, where a real server must render the site. Refusals leave nothing behin
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import tarfile
@@ -415,3 +416,115 @@ def test_schema_rename_touches_schema_names_only(archive, tmp_path):
     page_copy = next(c for c in chunks if c[0] == "copy" and '"title"."wagtailcore_page"' in c[1])
     assert '"numchild", "title", "slug"' in page_copy[1]  # the column list is intact
     assert '"draft_title"' in page_copy[1]
+
+
+def _catalogue(schema: str) -> dict[str, list]:
+    """What a schema is made of, with its own name taken out: relations and columns with their
+    types and defaults, indexes and constraints with their definitions, sequence positions."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.relkind, a.attname, format_type(a.atttypid, a.atttypmod),"
+            " a.attnotnull, a.attidentity, pg_get_expr(d.adbin, d.adrelid)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0"
+            "  AND NOT a.attisdropped"
+            " LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum"
+            " WHERE n.nspname = %s ORDER BY 1, 3",
+            [schema],
+        )
+        columns = cursor.fetchall()
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s ORDER BY 1", [schema]
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c"
+            " JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = %s ORDER BY 1",
+            [schema],
+        )
+        constraints = cursor.fetchall()
+        cursor.execute(
+            "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s ORDER BY 1",
+            [schema],
+        )
+        sequences = cursor.fetchall()
+    shape = {
+        "columns": columns,
+        "indexes": indexes,
+        "constraints": constraints,
+        "sequences": sequences,
+    }
+    return json.loads(
+        json.dumps(shape, default=str).replace(f'\\"{schema}\\"', "S").replace(schema, "S")
+    )
+
+
+def test_schema_is_written_from_the_template_and_restores_identical(archive):
+    """The archive's schema is the template's DDL around the instansi's own rows (not a
+    pg_dump of the instansi, which reads every schema's catalogue); restored, it is the same
+    schema: every relation, column, default, index, constraint, sequence position and row."""
+    manifest = _manifest(archive["path"])
+    assert manifest["schema_source"] == "template"
+    source = archive["source"].schema_name
+    with tarfile.open(archive["path"], "r:gz") as tar:
+        sql = tar.extractfile("schema.sql").read().decode()
+    assert settings.SIMPUL_TEMPLATE_SCHEMA not in sql
+    assert f'CREATE SCHEMA "{source}";' in sql
+    new = _restored_slug()
+    try:
+        call_command("restore_instansi", archive=str(archive["path"]), slug=new)
+        restored, original = _catalogue(new), _catalogue(source)
+        # Sequences move outside transactions (earlier tests' rolled-back rows advanced the
+        # source's): the restored positions are the ones the archive recorded.
+        recorded = dict(re.findall(r"setval\('\"[^\"]+\"\.\"([^\"]+)\"', (\d+), true\)", sql))
+        assert recorded
+        assert {name: str(value) for name, value in restored.pop("sequences") if value} == recorded
+        original.pop("sequences")
+        assert restored == original
+        with connection.cursor() as cursor:
+            for table in ("wagtailcore_page", "registry_officialaccount", "auth_user"):
+                rows = {}
+                for schema in (source, new):
+                    cursor.execute(f'SELECT * FROM "{schema}"."{table}" ORDER BY 1')  # noqa: S608
+                    rows[schema] = cursor.fetchall()
+                assert rows[new] == rows[source] and rows[new], table
+    finally:
+        shutil.rmtree(media_root_of(new), ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def unlike_template(django_db_setup, django_db_blocker):
+    """A committed instansi with a table of its own that the template lacks."""
+    from tenants.services import instansi_provision
+
+    slug = f"bu{uuid.uuid4().hex[:6]}"
+    with django_db_blocker.unblock():
+        try:
+            instansi_provision(slug=slug, name="Dinas Skema Lain", admin_password=TEST_PASSWORD)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'CREATE TABLE "{slug}".catatan_lokal (id int PRIMARY KEY, isi text)'
+                )
+                cursor.execute(f"INSERT INTO \"{slug}\".catatan_lokal VALUES (7, 'tetap ada')")  # noqa: S608
+            yield slug
+        finally:
+            connection.set_schema_to_public()
+            harness.purge_instansi([slug])
+
+
+def test_a_schema_unlike_the_template_is_dumped_by_pg_dump(unlike_template, tmp_path):
+    """A schema with a table the template lacks cannot be written from the template's DDL:
+    pg_dump writes it, and the extra table comes back with its rows."""
+    from tenants.backup import instansi_backup_create
+
+    new = _restored_slug()
+    try:
+        result = instansi_backup_create(slug=unlike_template, out=tmp_path / "lain.tar.gz")
+        assert result.manifest["schema_source"] == "pg_dump"
+        assert result.manifest["counts"]["tenant_tables"]["catatan_lokal"] == 1
+        call_command("restore_instansi", archive=str(result.path), slug=new)
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT id, isi FROM "{new}".catatan_lokal')  # noqa: S608
+            assert cursor.fetchall() == [(7, "tetap ada")]
+    finally:
+        shutil.rmtree(media_root_of(new), ignore_errors=True)
