@@ -29,13 +29,13 @@ from .generation import request_generation
 T = TypeVar("T")
 
 MEMO_SECONDS = 60.0
-# Per process, least recently used dropped first. An instansi whose home, news and profile are
-# read holds about 16-20 entries, some 70 KB (tracemalloc): room for every instansi of a
-# regency of 250 (about 20 MB per process); at 1,000, a site of 200 cycled its memo away.
-MEMO_MAX_ENTRIES = 5_000
-# And by memory: the entry count alone lets a few large values (a long rendered fragment, a
-# page with a big body) grow a process without bound. Sizes are estimated once, when stored
-# (`_memo_size`); least recently used entries go until the memo fits again.
+# Per process, least recently used dropped first, bounded by memory: sizes are estimated once,
+# when stored (`_memo_size`), and least recently used entries go until the memo fits its byte
+# budget again. An instansi whose home, news and profile are read holds about 16-20 entries,
+# some 70 KB (tracemalloc): 64 MiB holds the home pages of 1,000 instansi and all that of
+# about 900. The entry count is only a backstop against very many tiny entries (at 5,000, a
+# worker cycling over 1,000 hosts dropped every instansi's memo before its next visit).
+MEMO_MAX_ENTRIES = 50_000
 MEMO_MAX_BYTES = getattr(settings, "SIMPUL_MEMO_MAX_BYTES", 64 * 1024 * 1024)
 # A value that cannot be pickled counts as twice the measured mean entry (70 KB / 16-20).
 MEMO_UNSIZED_BYTES = 8 * 1024

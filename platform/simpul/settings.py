@@ -229,7 +229,7 @@ CACHES = {
 }
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# Per-process tenant memo (cms.caching.memo.tenant_memo): its memory budget, besides its 5,000 entries.
+# Per-process tenant memo (cms.caching.memo.tenant_memo): its memory budget (the bound that counts; its entry count is a backstop).
 SIMPUL_MEMO_MAX_BYTES = env.int("SIMPUL_MEMO_MAX_BYTES", default=64 * 1024 * 1024)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
