@@ -7,7 +7,7 @@ provisioning transaction and every step runs whole) and one from a spare made an
 beforehand (timed apart, as the refill task does it in the background), alternating so both see
 the same database. Reported: the whole `instansi_provision` call, the schema step alone (the
 clone, or the rename of a spare), the spare's making (clone + the steps' `prepare` halves) and
-one hash of the admin's password on its own (Django's PBKDF2, the floor of any provisioning).
+one hash of the admin's password on its own (Argon2id, the floor of any provisioning).
 Every new instansi must serve its home page with its name. Target: from the pool ≤ 0.15× the
 plain clone; WordPress Multisite makes a new site in ~0.25 s. Prints the table rows (the
 results table is kept by hand).
@@ -58,7 +58,7 @@ def main() -> None:
         "--cheap-hash",
         action="store_true",
         help="hash the admins' passwords with MD5 in both paths: what provisioning itself "
-        "costs once the one PBKDF2 hash is set aside (never a production setting)",
+        "costs once the one password hash is set aside (never a production setting)",
     )
     args = parser.parse_args()
     setup_django()

@@ -214,7 +214,7 @@ def instansi_provision(
     name = (name or "").strip()
     password, generated = _admin_password(admin_password)
     _check_database()
-    # The admin's password hash is the one step that no spare can do ahead (Argon2id, 0.2 s
+    # The admin's password hash is the one step that no spare can do ahead (Argon2id, 0.03 s
     # here; PBKDF2 took 0.75-1.4 s on these loaded 2-core machines, benchmarks/RESULTS.md).
     # The hash releases the GIL while it works, so a thread hashes while this one provisions
     # the schema: the call costs about the longer of the two.

@@ -418,12 +418,12 @@ SPECTACULAR_SETTINGS = {
 # ---------------------------------------------------------------------------------------------
 # Security
 # ---------------------------------------------------------------------------------------------
-# Argon2id first (memory-hard, OWASP's first choice; 0.2 s a hash here against PBKDF2's
-# 0.3-0.7 s, which was most of a new instansi's hand-out from the spare pool:
-# benchmarks/RESULTS.md). PBKDF2 hashes made before still verify and are re-hashed with Argon2id
-# at the user's next sign-in.
+# Argon2id first, at OWASP's parameters (core.passwords): memory-hard, 0.03 s a hash here
+# against PBKDF2's 0.3-0.7 s, which was most of a new instansi's hand-out from the spare pool
+# (benchmarks/RESULTS.md). Hashes made before (PBKDF2) still verify and are re-hashed with
+# Argon2id at the user's next sign-in.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "core.passwords.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
