@@ -2,7 +2,9 @@
 
 At each size N (real instansi `bc000…`, provisioned by cloning and kept, shared with
 provisioning.py --keep) it measures:
-- provisioning: seconds for each of 3 more instansi while N exist (then dropped);
+- provisioning: seconds for each of 3 more instansi while N exist (then dropped), from a spare
+  schema made ahead (what the caller waits for) and by a plain clone (what making a spare costs
+  the background), and the template's dump that both replay (taken once per template state);
 - migrate check: `migrate_schemas --executor=multiprocessing` with nothing to apply, ms/schema
   (a subprocess stopped at --migrate-limit, 1.2× the 5-minute target: an overrun is extrapolated);
 - page throughput: wrk on the home page through gunicorn, every request to the next of the N
@@ -16,9 +18,10 @@ provisioning.py --keep) it measures:
 - console: render Diskominfo's console (its first page and the summary over all N) over the
   N real snapshots the periodic cycle just refreshed.
 Plus the size of PostgreSQL's catalogue (pg_class rows), which every schema adds to, the
-memory of each gunicorn worker after the page runs (RSS and PSS: it holds a host cache, a
-tenant memo and a connection that has loaded every schema's relations), and `pg_dump` of one
-instansi's schema (seconds and bytes: backups of one instansi must not grow with the others).
+memory of each gunicorn worker after the page runs (RSS and PSS: it holds a host map, a
+tenant memo and a connection that has loaded every schema's relations), and the backup of one
+instansi (`backup_instansi`: seconds and bytes; backups of one instansi must not grow with the
+others), beside PostgreSQL's `pg_dump --schema` of it for reference.
 Every figure is given at each size with its ratio to the smallest size.
 
 Targets at the largest size (verdicts in the table): provisioning ≤ 1.5× its time at the
@@ -75,20 +78,48 @@ PERIOD_SHARE = 0.5
 MIGRATE_LIMIT_S = 300.0
 
 
-def provisioning_at(extra: int) -> float:
-    """Mean seconds to provision `extra` more instansi by cloning (dropped afterwards)."""
+def provisioning_at(extra: int) -> dict:
+    """Seconds to provision `extra` more instansi (dropped afterwards), both ways:
+
+    - "pool": what a caller waits for: a spare schema made ahead (untimed, as the refill task
+      makes it in the background) is renamed and its `run` steps run;
+    - "clone": the plain clone of the template inside the call (the old path, and what making
+      each spare costs the background).
+    Both after the template's dump was taken (once per template state, shared by every process:
+    tenants.template_sql), which "template_dump" times on its own.
+    """
+    from django.conf import settings
+
+    from tenants.pool import spare_discard_all, spare_refill
     from tenants.services import instansi_provision
+    from tenants.template_sql import forget_template_sql, template_sql
 
     drop_tenants("bg")
-    seconds = []
+    spare_discard_all()
+    forget_template_sql()
+    with Timer() as timer:
+        for part in ("clone", "pre-data", "post-data"):
+            assert template_sql(settings.SIMPUL_TEMPLATE_SCHEMA, part), part
+    seconds = {"pool": [], "clone": [], "template_dump": timer.seconds}
     for index in range(extra):
-        with Timer() as timer:
-            instansi_provision(
-                slug=f"bg{index:03d}", name=f"Instansi Tambahan {index}", admin_password="x" * 12
-            )
-        seconds.append(timer.seconds)
+        for way in ("clone", "pool"):
+            if way == "pool":
+                spare_refill(1)
+            with Timer() as timer:
+                result = instansi_provision(
+                    slug=f"bg{index:03d}{way[0]}",
+                    name=f"Instansi Tambahan {index}",
+                    admin_password="x" * 12,
+                )
+            assert result.from_spare is (way == "pool"), way
+            seconds[way].append(timer.seconds)
     drop_tenants("bg")
-    return sum(seconds) / len(seconds)
+    spare_discard_all()
+    return {
+        "pool": sum(seconds["pool"]) / extra,
+        "clone": sum(seconds["clone"]) / extra,
+        "template_dump": seconds["template_dump"],
+    }
 
 
 def migrate_check(limit: float) -> dict:
@@ -96,8 +127,8 @@ def migrate_check(limit: float) -> dict:
     stopped after `limit` seconds (a pass that overruns its target has said what it had to).
 
     {"seconds": wall time (or the limit), "schemas": tenant schemas, "done": schemas whose
-    migration ran, "per_schema_ms": from the first tenant schema's start to the end,
-    "finished": bool}; an unfinished pass is extrapolated from its rate in "seconds_estimate".
+    migration ran, "per_schema_ms": from the first tenant schema's start to the end (the whole
+    pass over all schemas when none needed migrating), "finished": bool}; an unfinished pass is extrapolated from its rate in "seconds_estimate".
     """
     from tenants.models import Instansi
 
@@ -150,8 +181,12 @@ def migrate_check(limit: float) -> dict:
     ended = time.perf_counter()
     if finished:
         assert proc.returncode == 0, f"migrate_schemas exited {proc.returncode}"
-    tenant_seconds = ended - (first_tenant or started)
-    per_schema = tenant_seconds / max(len(done), 1)
+    if done:
+        per_schema = (ended - (first_tenant or started)) / len(done)
+    else:
+        # Every schema already up to date: tenants.migration hands django-tenants none of them
+        # (one catalogue query per 200 schemas), so the whole pass is what each schema cost.
+        per_schema = (ended - started) / max(schemas, 1)
     result = {
         "seconds": ended - started,
         "schemas": schemas,
@@ -174,7 +209,8 @@ def catalogue() -> tuple[int, float]:
 
 
 def dump_one(slug: str) -> tuple[float, int]:
-    """(seconds, bytes) of `pg_dump` of one instansi's schema, as a per-instansi backup takes."""
+    """(seconds, bytes) of PostgreSQL's `pg_dump --schema` of one instansi, for reference: it
+    reads the catalogue of every schema before it picks one."""
     with Timer() as timer:
         done = subprocess.run(  # noqa: S603 - fixed arguments
             ["pg_dump", "--schema", slug, "--no-owner", bench_database_url()],
@@ -183,6 +219,28 @@ def dump_one(slug: str) -> tuple[float, int]:
             timeout=600,
         )
     return timer.seconds, len(done.stdout)
+
+
+def backup_one(slugs: list[str]) -> dict:
+    """The backup of one instansi (`backup_instansi`: schema, shared rows, media, manifest),
+    the mean of each of `slugs` in turn, after one untimed backup (the template's DDL is
+    dumped once per template state and shared). Each archive's schema must come from the
+    template's DDL."""
+    import tempfile
+
+    from tenants.backup import instansi_backup_create
+
+    with tempfile.TemporaryDirectory(prefix="growth-backup-") as tmp:
+        warm = instansi_backup_create(slug=slugs[-1], out=Path(tmp) / "warm.tar.gz")
+        assert warm.manifest["schema_source"] == "template", warm.manifest["schema_source"]
+        seconds, sizes = [], []
+        for slug in slugs[:-1]:
+            with Timer() as timer:
+                result = instansi_backup_create(slug=slug, out=Path(tmp) / f"{slug}.tar.gz")
+            assert result.manifest["schema_source"] == "template", slug
+            seconds.append(timer.seconds)
+            sizes.append(result.path.stat().st_size)
+    return {"seconds": sum(seconds) / len(seconds), "bytes": sum(sizes) / len(sizes)}
 
 
 def _children(pid: int) -> list[int]:
@@ -337,8 +395,15 @@ def measure(count: int, args) -> dict:
     drop_tenants(PREFIX, keep=count)  # exactly `count` bulk instansi in the database
     instansi = ensure_tenants(PREFIX, count)
     figures: dict = {"count": count}
-    figures["provision_s"] = provisioning_at(args.extra)
-    print(f"  provisioning with {count} existing: {figures['provision_s']:.2f} s each", flush=True)
+    provisioned = provisioning_at(args.extra)
+    figures["provision_s"], figures["clone_s"] = provisioned["pool"], provisioned["clone"]
+    figures["template_dump_s"] = provisioned["template_dump"]
+    print(
+        f"  provisioning with {count} existing: {provisioned['pool']:.3f} s each from a spare, "
+        f"{provisioned['clone']:.2f} s by a plain clone; the template's dump "
+        f"{provisioned['template_dump']:.2f} s (once per template state)",
+        flush=True,
+    )
     migrated = migrate_check(args.migrate_limit)
     figures["migrate"] = migrated
     figures["migrate_s"], figures["schemas"] = migrated["seconds"], migrated["schemas"]
@@ -358,9 +423,12 @@ def measure(count: int, args) -> dict:
         flush=True,
     )
     figures["dump_s"], figures["dump_bytes"] = dump_one(instansi[0].schema_name)
+    backup = backup_one([i.schema_name for i in instansi[:4]])
+    figures["backup_s"], figures["backup_bytes"] = backup["seconds"], backup["bytes"]
     print(
-        f"  pg_dump of one instansi: {figures['dump_s']:.2f} s, "
-        f"{figures['dump_bytes'] / 1024 / 1024:.1f} MiB",
+        f"  backup of one instansi: {figures['backup_s']:.2f} s, "
+        f"{figures['backup_bytes'] / 1024:.0f} KiB; pg_dump --schema alone "
+        f"{figures['dump_s']:.2f} s, {figures['dump_bytes'] / 1024 / 1024:.1f} MiB",
         flush=True,
     )
     figures["pages"] = page_throughput(
@@ -410,7 +478,15 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
     def rate(label, a, b, unit, fmt="{:,.0f}"):
         rows.append((label, a / b if b else float("nan"), fmt.format(a), fmt.format(b), unit))
 
-    cost("provisioning, per instansi", small["provision_s"], large["provision_s"], "s")
+    cost(
+        "provisioning, per instansi (from a spare)",
+        small["provision_s"],
+        large["provision_s"],
+        "s",
+        "{:.3f}",
+    )
+    if "clone_s" in small and "clone_s" in large:
+        cost("cloning, per instansi (a spare made ahead)", small["clone_s"], large["clone_s"], "s")
     cost(
         "migrate check, per schema",
         small["migrate"]["per_schema_ms"],
@@ -457,7 +533,16 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
         "{:.0f}",
     )
     cost("PostgreSQL relations (pg_class)", small["pg_class"], large["pg_class"], "", "{:,}")
-    cost("pg_dump of one instansi", small["dump_s"], large["dump_s"], "s")
+    if "backup_s" in small and "backup_s" in large:
+        cost("backup of one instansi", small["backup_s"], large["backup_s"], "s")
+    cost("pg_dump --schema of one instansi", small["dump_s"], large["dump_s"], "s")
+    if "template_dump_s" in small and "template_dump_s" in large:
+        cost(
+            "template's dump (once per template state)",
+            small["template_dump_s"],
+            large["template_dump_s"],
+            "s",
+        )
     return rows
 
 
@@ -479,12 +564,25 @@ WHY = {
     ),
     "/livez over every host": "host resolution per request is the only per-tenant work",
     "migrate check, per schema": (
-        "migrate_schemas loads the migration graph and checks django_migrations in each schema: "
-        "fixed work per schema, so per-schema cost only rises with catalogue size"
+        "tenants.migration asks PostgreSQL, 200 schemas a query, which schemas lack a migration "
+        "and hands django-tenants only those: with none, the pass is its start-up and those "
+        "queries, shared by all schemas"
     ),
-    "provisioning, per instansi": (
-        "cloning copies the template schema's tables; its catalogue inserts slow down as the "
-        "catalogue grows"
+    "provisioning, per instansi (from a spare)": (
+        "a hand-out renames a spare schema made ahead and runs the steps' `run` halves (host, "
+        "names, admin, audit): a few dozen small queries whatever N is"
+    ),
+    "cloning, per instansi (a spare made ahead)": (
+        "replaying the template's dump inserts into the catalogue, whose indexes grow with "
+        "every schema; paid by the background refill, not by the caller"
+    ),
+    "backup of one instansi": (
+        "the template's DDL (dumped once per template state) around the instansi's own rows, "
+        "copied in the backup's snapshot: the cost of what the instansi holds"
+    ),
+    "template's dump (once per template state)": (
+        "pg_dump reads the whole catalogue to pick the template's objects; taken once after "
+        "each migration and shared by every process (tenants.template_sql)"
     ),
     "inbox flows": (
         "the flow writes public tables shared by all instansi; more instansi spread locks over "
@@ -496,9 +594,10 @@ WHY = {
         "database connection caches the relations of every schema it touched"
     ),
     "PostgreSQL relations (pg_class)": "every schema adds the template's tables and indexes",
-    "pg_dump of one instansi": (
+    "pg_dump --schema of one instansi": (
         "pg_dump reads the whole catalogue to pick one schema's objects: it grows with the "
-        "number of schemas, not with the instansi's own data"
+        "number of schemas, not with the instansi's own data (the backup no longer uses it "
+        "for an instansi shaped like the template)"
     ),
     "snapshot refresh, per instansi": (
         "each refresh runs the selectors inside one schema; per-instansi cost is fixed, the total "
@@ -507,8 +606,16 @@ WHY = {
 }
 
 
-TARGETS = {"provisioning, per instansi": 1.5, "PostgreSQL relations (pg_class)": None}
+TARGETS = {
+    "provisioning, per instansi (from a spare)": 1.5,
+    "PostgreSQL relations (pg_class)": None,
+    # PostgreSQL's own tool, for reference (the backup is the figure with a target), and the
+    # template's dump, paid once per migration rather than per instansi.
+    "pg_dump --schema of one instansi": None,
+    "template's dump (once per template state)": None,
+}
 DEFAULT_TARGET = 2.0
+NO_TARGET = {"PostgreSQL relations (pg_class)": "(size, not a target)"}
 
 
 def _jsonable(figures: dict) -> dict:
@@ -549,7 +656,7 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
         between = " | ".join(f"{step[i][3]} ({step[i][1]:.2f}×)" for step in steps[:-1])
         cells = f"{a} | " + (f"{between} | " if between else "") + f"{b}"
         if target is None:
-            goal, verdict = "–", "(size, not a target)"
+            goal, verdict = "–", NO_TARGET.get(label, "(reference, not a target)")
         else:
             goal = f"≤ {target:g}×"
             verdict = "met" if factor <= target else f"**missed** ({factor:.2f}×)"
@@ -608,8 +715,11 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
         "| console page, KiB | "
         + " | ".join(f"{r['console']['bytes'] / 1024:.0f}" for r in results)
         + " |",
-        "| pg_dump of one instansi, MiB | "
+        "| pg_dump --schema of one instansi, MiB | "
         + " | ".join(f"{r['dump_bytes'] / 1024 / 1024:.1f}" for r in results)
+        + " |",
+        "| backup archive of one instansi, KiB | "
+        + " | ".join(f"{r.get('backup_bytes', float('nan')) / 1024:.0f}" for r in results)
         + " |",
         "| gunicorn worker PSS (largest), MiB | "
         + " | ".join(f"{r['pages']['worker_pss']:.0f}" for r in results)
@@ -627,7 +737,9 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
         "parameters in a database holding exactly that many (a size in a database of its own "
         "when the others were being cloned: "
         + ", ".join(f"{r['count']:,} in `{r.get('database', '?')}`" for r in results)
-        + f"); gunicorn {args.workers} workers (DEBUG off); wrk "
+        + f"); gunicorn {args.workers} workers × "
+        f"{os.environ.get('GUNICORN_THREADS', '4')} threads, preloaded (deploy/gunicorn.conf.py, "
+        "DEBUG off); wrk "
         f"{args.connections} connections cycling over every host, {args.seconds} s per run; "
         f"inbox flow with {args.clients} clients cycling over every instansi; every page and "
         "every inquiry checked as in the other sections. Machine load when each size's "
@@ -662,7 +774,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=10)
     parser.add_argument("--extra", type=int, default=3, help="instansi provisioned at each size")
     parser.add_argument(
