@@ -528,3 +528,27 @@ def test_a_schema_unlike_the_template_is_dumped_by_pg_dump(unlike_template, tmp_
             assert cursor.fetchall() == [(7, "tetap ada")]
     finally:
         shutil.rmtree(media_root_of(new), ignore_errors=True)
+
+
+def test_backup_of_every_instansi_into_one_folder(archive, tmp_path, capsys):
+    """--all writes one archive per served instansi, each from the template's DDL."""
+    call_command("backup_instansi", all=True, out_dir=str(tmp_path))
+    served = set(Instansi.objects.served().values_list("schema_name", flat=True))
+    written = {p.name.removesuffix(".tar.gz") for p in tmp_path.glob("*.tar.gz")}
+    assert written == served
+    assert archive["source"].schema_name in written
+    assert not list(tmp_path.glob("*.partial"))
+    for slug in (archive["source"].schema_name, "humas"):
+        manifest = _manifest(tmp_path / f"{slug}.tar.gz")
+        assert manifest["slug"] == slug and manifest["schema_source"] == "template"
+    out = capsys.readouterr().out
+    assert f"{len(served)} dari {len(served)} instansi dicadangkan" in out
+
+
+def test_backup_arguments_are_checked(tmp_path):
+    with pytest.raises(CommandError, match="Beri --slug dan --out"):
+        call_command("backup_instansi", slug="humas")
+    with pytest.raises(CommandError, match="Dengan --all, beri --out-dir saja"):
+        call_command("backup_instansi", all=True, slug="humas", out_dir=str(tmp_path))
+    with pytest.raises(CommandError, match="Folder tujuan tidak ada"):
+        call_command("backup_instansi", all=True, out_dir=str(tmp_path / "tidak-ada"))
