@@ -267,6 +267,80 @@ def worker_memory(master_pid: int) -> list[tuple[float, float]]:
     return sizes
 
 
+# The steady state: the uncached runs start once every worker has seen every host this many
+# times over (wrk's Host cycling spreads requests over the workers at random: after k passes a
+# worker has missed a given host with probability 2^-k at two workers).
+WARM_PASSES = 5
+WARM_LIMIT_S = 45.0  # well inside the tenant memo's 60 s
+
+
+def warm_up(app: str, hosts: list[str], connections: int) -> dict:
+    """Uncached requests cycling over every host until WARM_PASSES passes are made: every
+    worker's host map, tenant memo and connections are then warm, as a server that has been
+    serving the regency for a while. {"requests", "seconds"} (the first visits' cost is
+    measured apart: first_visits)."""
+    made, started = 0, time.perf_counter()
+    while made < WARM_PASSES * len(hosts) and time.perf_counter() - started < WARM_LIMIT_S:
+        result = wrk(
+            "  warm-up",
+            f"{app}/",
+            hosts[0],
+            connections,
+            3,
+            headers={"Cookie": "sessionid=benchmark-no-such-session"},
+            hosts=hosts,
+            expect="Instansi Massal",
+        )
+        assert result.errors == 0, f"warm-up: {result.errors} errors"
+        made += result.requests
+    return {"requests": made, "seconds": time.perf_counter() - started}
+
+
+def first_visits(instansi: list, sample: int = 40) -> dict:
+    """An uncached home page's first visit in a process that never served the instansi (no
+    host map entry, no tenant memo, a database connection that never read its schema), one
+    after another in this process: {"p50_ms", "queries"}. What a worker pays for each instansi
+    after a restart, and after each memo expiry; the same at every size unless the catalogue
+    makes it dearer."""
+    import statistics
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    def visit(inst) -> tuple[float, int]:
+        client = Client(HTTP_HOST=f"{inst.schema_name}.{settings.SIMPUL_BASE_DOMAIN}")
+        client.cookies["sessionid"] = "benchmark-no-such-session"
+        # Counted as they run (CaptureQueriesContext counts nothing once the connection's
+        # query log is full, as it is after the earlier figures in this process).
+        queries = []
+
+        def count(execute, sql, params, many, context):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count), Timer() as timer:
+            response = client.get("/", secure=True)
+        connection.set_schema_to_public()
+        assert response.status_code == 200 and inst.name.encode() in response.content
+        return timer.seconds * 1000, len(queries)
+
+    from cms.caching.memo import forget_memo
+    from tenants.hosts import forget_hosts
+
+    # An earlier size measured in this process served some of these instansi: start cold.
+    forget_memo()
+    forget_hosts()
+    connection.close()
+    chosen = instansi[-sample - 1 :]
+    visit(chosen[0])  # templates compiled, settings read: once per process, not per instansi
+    visits = [visit(inst) for inst in chosen[1:]]
+    return {
+        "p50_ms": statistics.median(ms for ms, _ in visits),
+        "queries": statistics.median(q for _, q in visits),
+    }
+
+
 def page_throughput(instansi: list, *, seconds: int, connections: int, workers: int) -> dict:
     from django.conf import settings
 
@@ -284,6 +358,7 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
         # Every host checked once (8 at a time: 1,000 first visits one by one take minutes).
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(serves_its_name, zip(instansi, hosts, strict=True)))
+        warmup = warm_up(app, hosts, connections)
         base = wrk(
             "  /livez over every host",
             f"{app}/livez",
@@ -321,6 +396,7 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
         flush=True,
     )
     return {
+        "warmup": warmup,
         "livez": base,
         "cached": cached,
         "uncached": uncached,
@@ -431,6 +507,12 @@ def measure(count: int, args) -> dict:
         f"{figures['dump_s']:.2f} s, {figures['dump_bytes'] / 1024 / 1024:.1f} MiB",
         flush=True,
     )
+    figures["first_visit"] = first_visits(instansi)
+    print(
+        f"  uncached first visit of an instansi: p50 {figures['first_visit']['p50_ms']:.1f} ms, "
+        f"{figures['first_visit']['queries']:.0f} queries",
+        flush=True,
+    )
     figures["pages"] = page_throughput(
         instansi, seconds=args.seconds, connections=args.connections, workers=args.workers
     )
@@ -509,6 +591,14 @@ def degradation(small: dict, large: dict) -> list[tuple[str, float, str, str, st
         large["pages"]["uncached"].rps,
         "req/s",
     )
+    if "first_visit" in small and "first_visit" in large:
+        cost(
+            "home page, uncached first visit (per instansi)",
+            small["first_visit"]["p50_ms"],
+            large["first_visit"]["p50_ms"],
+            "ms",
+            "{:.1f}",
+        )
     rate("inbox flows", small["flows_s"], large["flows_s"], "flows/s", "{:.1f}")
     cost("inbox request p95", small["flow_p95"], large["flow_p95"], "ms", "{:.0f}")
     cost(
@@ -553,16 +643,22 @@ WHY = {
     ),
     "home page, uncached": (
         "once an instansi is in a worker's tenant memo (cms.caching), its page costs no query and "
-        "is rendered from shared parts; but every worker fills its memo itself, instansi by "
-        "instansi (its queries, a full render, and a database connection that must load each "
-        "schema's relations), and a short run cycling over 200 hosts is mostly such first "
-        "visits: at 200 the figure is close to the cold path, at 10 to the warm one"
+        "is rendered from shared parts; the runs start after a warm-up over every host, so "
+        "this is the steady state; first visits are the row below"
+    ),
+    "home page, uncached first visit (per instansi)": (
+        "a worker's first request for an instansi fills its tenant memo (about ten queries) on "
+        "a connection that loads that schema's relations: the catalogue lookups grow slowly "
+        "with the catalogue"
     ),
     "home page, Django cache": (
         "the cached path resolves the host and reads one Redis key; with N hosts the per-worker "
         "host cache holds N entries and each page is cached once per host (N× the keys)"
     ),
-    "/livez over every host": "host resolution per request is the only per-tenant work",
+    "/livez over every host": (
+        "host resolution is the only per-tenant work, from each process's map of every host "
+        "(one query per 10 s, tenants.hosts)"
+    ),
     "migrate check, per schema": (
         "tenants.migration asks PostgreSQL, 200 schemas a query, which schemas lack a migration "
         "and hands django-tenants only those: with none, the pass is its start-up and those "
@@ -615,6 +711,7 @@ TARGETS = {
     "template's dump (once per template state)": None,
 }
 DEFAULT_TARGET = 2.0
+WRK_RUNS = ("livez", "cached", "uncached")
 NO_TARGET = {"PostgreSQL relations (pg_class)": "(size, not a target)"}
 
 
@@ -630,7 +727,7 @@ def _jsonable(figures: dict) -> dict:
 def _from_json(figures: dict) -> dict:
     out = dict(figures)
     out["pages"] = {
-        key: WrkResult(**value) if isinstance(value, dict) else value
+        key: WrkResult(**value) if key in WRK_RUNS and isinstance(value, dict) else value
         for key, value in figures["pages"].items()
     }
     return out
@@ -723,6 +820,19 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
         + " |",
         "| gunicorn worker PSS (largest), MiB | "
         + " | ".join(f"{r['pages']['worker_pss']:.0f}" for r in results)
+        + " |",
+        "| warm-up before the page runs, requests (s) | "
+        + " | ".join(
+            f"{r['pages']['warmup']['requests']:,} ({r['pages']['warmup']['seconds']:.0f})"
+            if "warmup" in r["pages"]
+            else "–"
+            for r in results
+        )
+        + " |",
+        "| uncached first visit, queries | "
+        + " | ".join(
+            f"{r['first_visit']['queries']:.0f}" if "first_visit" in r else "–" for r in results
+        )
         + " |",
         "| home uncached p99, ms | "
         + " | ".join(f"{r['pages']['uncached'].p99:.1f}" for r in results)
