@@ -2,7 +2,6 @@
 HEALTH_CACHE_SECONDS whatever the rate of requests, and only a probe on the machine itself (or
 one with the health token) sees their details."""
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -66,18 +65,15 @@ def test_a_burst_of_requests_runs_the_checks_once_and_answers_at_once():
     views._run_checks = counted
     try:
         _get(REMOTE_ADDR=PUBLIC_ADDRESS)  # the first result
-        started = time.perf_counter()
         with ThreadPoolExecutor(8) as pool:
             statuses = list(
                 pool.map(lambda _: _get(REMOTE_ADDR=PUBLIC_ADDRESS).status_code, range(40))
             )
-        elapsed = time.perf_counter() - started
     finally:
         views._run_checks = original
     assert set(statuses) == {200}
+    # Before, each request ran the checks (~1.1 s each): forty on eight threads took over 5 s.
     assert len(calls) == 1
-    # Before, each request ran the checks (~1.1 s): forty on eight threads took over 5 s.
-    assert elapsed < 3.0, elapsed
 
 
 def test_a_cold_burst_waits_for_one_check_not_one_each():
@@ -101,10 +97,9 @@ def test_a_cold_burst_waits_for_one_check_not_one_each():
 
 
 def test_one_check_is_short_even_with_no_worker(monkeypatch):
-    """With no worker the Celery ping waits out its timeout: half a second, not a second (the
-    median of three, so one slow moment of a busy machine does not decide)."""
-    import statistics
-
+    """With no worker the Celery ping waits out its timeout: the probe's half second, not
+    Celery's default second, and the first reply ends the wait. Asserted on the call, not on
+    the clock (a busy machine's wall time says nothing about the code)."""
     import simpul.celery
     from celery import Celery
     from django.conf import settings
@@ -114,14 +109,18 @@ def test_one_check_is_short_even_with_no_worker(monkeypatch):
     nobody = Celery("simpul-probe-test", broker=settings.CELERY_BROKER_URL, set_as_current=False)
     nobody.conf.control_exchange = "simpul-probe-test-nobody"
     monkeypatch.setattr(simpul.celery, "app", nobody)
+    pings = []
+    real_ping = nobody.control.ping
+
+    def ping(*args, **kwargs):
+        pings.append(kwargs)
+        return real_ping(*args, **kwargs)
+
+    monkeypatch.setattr(nobody.control, "ping", ping)
 
     assert views.PROBE_TIMEOUT_SECONDS <= 0.5
-    durations = []
-    for _ in range(3):
-        started = time.perf_counter()
-        assert views._check_celery()["ok"] is False  # no worker in this test
-        durations.append(time.perf_counter() - started)
-    assert statistics.median(durations) < 0.9, durations
+    assert views._check_celery() == {"ok": False, "workers": 0}  # no worker answered
+    assert pings == [{"timeout": views.PROBE_TIMEOUT_SECONDS, "limit": 1}]
 
 
 def test_the_deploy_health_checks_point_at_a_working_probe():
