@@ -341,6 +341,33 @@ def first_visits(instansi: list, sample: int = 40) -> dict:
     }
 
 
+def backend_memory() -> list[float]:
+    """Private memory (MiB) of each PostgreSQL backend connected to this database but this
+    process's: the app servers' connections, whose catalogue caches hold the relations of
+    every schema they have read (PostgreSQL runs on this machine: /proc is readable)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    sizes = []
+    for pid in pids:
+        try:
+            lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+        except OSError:
+            continue  # another machine's server, or the backend just ended
+        private = sum(
+            int(line.split()[1])
+            for line in lines
+            if line.startswith(("Private_Clean", "Private_Dirty"))
+        )
+        sizes.append(private / 1024)
+    return sizes
+
+
 def page_throughput(instansi: list, *, seconds: int, connections: int, workers: int) -> dict:
     from django.conf import settings
 
@@ -388,6 +415,7 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
             expect="Instansi Massal",
         )
         memory = worker_memory(master.pid)
+        backends = backend_memory()
     for result in (base, cached, uncached):
         assert result.errors == 0, f"{result.label}: {result.errors} errors"
     print(
@@ -400,6 +428,8 @@ def page_throughput(instansi: list, *, seconds: int, connections: int, workers: 
         "livez": base,
         "cached": cached,
         "uncached": uncached,
+        "backend_private": max(backends, default=float("nan")),
+        "backends": len(backends),
         "worker_rss": max(rss for rss, _ in memory),
         "worker_pss": max(pss for _, pss in memory),
     }
@@ -833,6 +863,9 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
         + " | ".join(
             f"{r['first_visit']['queries']:.0f}" if "first_visit" in r else "–" for r in results
         )
+        + " |",
+        "| PostgreSQL backend private memory (largest of the app's connections), MiB | "
+        + " | ".join(f"{r['pages'].get('backend_private', float('nan')):.0f}" for r in results)
         + " |",
         "| home uncached p99, ms | "
         + " | ".join(f"{r['pages']['uncached'].p99:.1f}" for r in results)

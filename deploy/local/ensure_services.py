@@ -168,7 +168,15 @@ def ensure_database(parsed) -> None:
         sys.exit(f"[services] cannot query PostgreSQL as {user}: {exists.stderr.strip()}")
     if exists.stdout.strip() != "1":
         say(f"creating database {name}")
-        subprocess.run(["createdb", *base, name], check=True, env=env)  # noqa: S603,S607
+        made = subprocess.run(  # noqa: S603
+            ["createdb", *base, name],  # noqa: S607
+            text=True,
+            capture_output=True,
+            env=env,
+        )
+        # Another set-up (a demo starting beside the tests) may have made it meanwhile.
+        if made.returncode != 0 and "already exists" not in made.stderr:
+            sys.exit(f"[services] cannot create database {name}: {made.stderr.strip()}")
 
 
 def ensure_redis(url: str) -> None:
