@@ -412,6 +412,8 @@ SPECTACULAR_SETTINGS = {
         "InquiryChannelEnum": "inbox.models.Inquiry.Channel",
         "ReferralStatusEnum": "inbox.models.Referral.Status",
         "InquiryEventActionEnum": "inbox.models.InquiryEvent.Action",
+        "SopKindEnum": "sop.models.Sop.Kind",
+        "SopStatusEnum": "sop.models.Sop.Status",
     },
 }
 

@@ -10,6 +10,8 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -228,6 +230,18 @@ class ApiRootView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
+    @extend_schema(
+        summary="Akar API instansi",
+        responses=inline_serializer(
+            "ApiRoot",
+            {
+                "instansi": serializers.CharField(allow_null=True),
+                "slug": serializers.CharField(allow_null=True),
+                "schema": serializers.URLField(),
+                "docs": serializers.URLField(),
+            },
+        ),
+    )
     def get(self, request, format=None):  # noqa: A002 - DRF's signature
         tenant = getattr(request, "tenant", None)
         return Response(
