@@ -301,6 +301,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Catches up portal news entries whose on-commit update was lost.
     "cms-portal-reconcile": {"task": "cms.tasks.portal_reconcile_all", "schedule": 900.0},
     "cms-page-cache-reconcile": {"task": "cms.tasks.page_cache_reconcile_all", "schedule": 60.0},
+    # Sign-in budgets whose window ended, addresses unused for 90 days, long-expired codes.
+    "access-prune-sign-in-rows": {
+        "task": "tenants.access.tasks.prune_sign_in_rows_all",
+        "schedule": 86400.0,
+    },
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -195,12 +195,72 @@ def login_locked_until(*, username: str, client: str = "", now: datetime | None 
     return budget.window_start + window
 
 
+@dataclass
+class SignInLimit:
+    """A username whose budget for one kind of client is spent in the current window."""
+
+    username: str
+    client_label: str
+    attempts: int
+    until: datetime
+
+
+def login_limits_active(*, now: datetime | None = None) -> list[SignInLimit]:
+    """Every spent budget of this instansi whose window has not ended, soonest open first."""
+    now = now or timezone.now()
+    max_attempts, window = _limits()
+    budgets = LoginBudget.objects.filter(
+        window_start__gt=now - window, attempts__gte=max_attempts
+    ).order_by("window_start", "username", "client")
+    return [
+        SignInLimit(b.username, _client_label(b.client), b.attempts, b.window_start + window)
+        for b in budgets
+    ]
+
+
 @transaction.atomic
-def login_unlock(*, username: str, actor) -> None:
-    LoginBudget.objects.filter(username=_key(username)).delete()
+def login_unlock(*, username: str, actor) -> int:
+    """Give every client of `username` a fresh budget (an administrator who knows the user);
+    how many budgets were reset. Nothing to reset is an error the screen shows."""
+    key = _key(username)
+    if not key:
+        raise SimpulError("Isi nama pengguna yang pembatasannya dibuka.", field="username")
+    deleted, _ = LoginBudget.objects.filter(username=key).delete()
+    if not deleted:
+        raise SimpulError(
+            f"Tidak ada pembatasan masuk untuk {key}: pengguna ini dapat masuk seperti biasa.",
+            field="username",
+        )
     audit_record(
-        actor=actor, action="login.unlock", object_type="auth.User", object_id=_key(username)
+        actor=actor,
+        action="login.unlock",
+        object_type="auth.User",
+        object_id=key,
+        summary=f"Pembatasan masuk untuk {key} dibuka",
     )
+    return deleted
+
+
+# Codes past their expiry are kept this long (who asked for a code, for a question the next
+# days), then deleted: the audit trail keeps that one was issued.
+ENROLMENT_CODE_KEEP_DAYS = 30
+
+
+@transaction.atomic
+def sign_in_rows_prune(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete this instansi's sign-in rows that no longer decide anything: budgets whose window
+    ended (the next attempt starts a new one as if there were none), addresses not used for
+    KNOWN_ADDRESS_DAYS (no longer "known") and enrolment codes long expired. Idempotent."""
+    now = now or timezone.now()
+    _, window = _limits()
+    budgets, _ = LoginBudget.objects.filter(window_start__lte=now - window).delete()
+    addresses, _ = KnownClientAddress.objects.filter(
+        last_success_at__lt=now - timedelta(days=KNOWN_ADDRESS_DAYS)
+    ).delete()
+    codes, _ = TwoFactorEnrolmentCode.objects.filter(
+        expires_at__lt=now - timedelta(days=ENROLMENT_CODE_KEEP_DAYS)
+    ).delete()
+    return {"budgets": budgets, "addresses": addresses, "codes": codes}
 
 
 # --- who must use two factors -----------------------------------------------------------------

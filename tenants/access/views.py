@@ -144,3 +144,44 @@ class EnrolmentCodeView(View):
             },
             status=status,
         )
+
+
+class SignInLimitsView(View):
+    """Administrators of the instansi see who is kept from signing in after wrong passwords,
+    and open it again for a user they know (the user asked, by phone or in person)."""
+
+    template_name = "access/sign_in_limits.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("auth.change_user"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return self._render(request)
+
+    def post(self, request):
+        username = (request.POST.get("username") or "").strip()
+        try:
+            services.login_unlock(username=username, actor=request.user)
+        except SimpulError as exc:
+            return self._render(request, username=username, error=exc.message, status=400)
+        messages.success(
+            request, f"Pembatasan masuk untuk {username.lower()} dibuka: silakan masuk kembali."
+        )
+        return redirect("simpul_sign_in_limits")
+
+    def _render(self, request, *, username="", error="", status=200):
+        return TemplateResponse(
+            request,
+            self.template_name,
+            {
+                "limits": services.login_limits_active(),
+                "username": username,
+                "error": error,
+                "header_title": "Pembatasan masuk",
+                "page_title": "Pembatasan masuk",
+                "header_icon": "lock",
+            },
+            status=status,
+        )

@@ -1,5 +1,6 @@
-"""Admin wiring of sign-in safety: the two-factor page, its place in the account menu, and the
-enrolment-code screen for Diskominfo's superusers (Settings menu and each user's row)."""
+"""Admin wiring of sign-in safety: the two-factor page, its place in the account menu, the
+enrolment-code screen for Diskominfo's superusers (Settings menu and each user's row), and the
+sign-in limits screen for the instansi's user administrators (Settings menu)."""
 
 from urllib.parse import urlencode
 
@@ -9,7 +10,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import ListingButton
 
 from . import services
-from .views import EnrolmentCodeView, TwoFactorView
+from .views import EnrolmentCodeView, SignInLimitsView, TwoFactorView
 
 
 @hooks.register("register_admin_urls")
@@ -20,6 +21,9 @@ def register_two_factor_urls():
             "keamanan/2fa/kode-pendaftaran/",
             EnrolmentCodeView.as_view(),
             name="simpul_enrolment_code",
+        ),
+        path(
+            "keamanan/pembatasan-masuk/", SignInLimitsView.as_view(), name="simpul_sign_in_limits"
         ),
     ]
 
@@ -54,3 +58,18 @@ def enrolment_code_user_button(user, request_user):
         return []
     url = reverse("simpul_enrolment_code") + "?" + urlencode({"username": user.get_username()})
     return [ListingButton("Kode pendaftaran 2FA", url, icon_name="key", priority=90)]
+
+
+class _UserAdministratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("auth.change_user")
+
+
+@hooks.register("register_settings_menu_item")
+def sign_in_limits_menu_item():
+    return _UserAdministratorMenuItem(
+        "Pembatasan masuk",
+        reverse("simpul_sign_in_limits"),
+        icon_name="lock",
+        order=910,
+    )
