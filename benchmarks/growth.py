@@ -767,6 +767,10 @@ def save(path: str, results: list[dict]) -> None:
     Path(path).write_text(json.dumps([_jsonable(r) for r in results], indent=1, default=str))
 
 
+def _hit_share(result: WrkResult) -> str:
+    return f"{100 * result.hits / result.requests:.1f}" if result.hits else "–"
+
+
 def report(results: list[dict], args, uptime: list[str]) -> str:
     """The section's body: every size against the smallest, targets and verdicts."""
     results = sorted(results, key=lambda r: r["count"])
@@ -869,6 +873,12 @@ def report(results: list[dict], args, uptime: list[str]) -> str:
         + " |",
         "| home uncached p99, ms | "
         + " | ".join(f"{r['pages']['uncached'].p99:.1f}" for r in results)
+        + " |",
+        "| home page, Django cache: answers from the cache, % | "
+        + " | ".join(_hit_share(r["pages"]["cached"]) for r in results)
+        + " |",
+        "| /livez ÷ home page, Django cache (the page's own cost against the stack's) | "
+        + " | ".join(f"{r['pages']['livez'].rps / r['pages']['cached'].rps:.2f}" for r in results)
         + " |",
     ]
     ordered = sorted(

@@ -29,24 +29,27 @@ setup = function(thread) table.insert(threads, thread) end
 done = function(summary, latency, requests)
   local errors = summary.errors.connect + summary.errors.read + summary.errors.write
                  + summary.errors.status + summary.errors.timeout
-  local bad, checked = 0, 0
+  local bad, checked, hits = 0, 0, 0
   for _, thread in ipairs(threads) do
     bad = bad + (thread:get("bad") or 0)
     checked = checked + (thread:get("checked") or 0)
+    hits = hits + (thread:get("hits") or 0)
   end
   io.write(string.format(
-    '{"requests": %d, "seconds": %.3f, "errors": %d, "status_errors": %d, "bad": %d, "checked": %d, "p50": %.3f, "p95": %.3f, "p99": %.3f}\n',
-    summary.requests, summary.duration / 1e6, errors, summary.errors.status, bad, checked,
+    '{"requests": %d, "seconds": %.3f, "errors": %d, "status_errors": %d, "bad": %d, "checked": %d, "hits": %d, "p50": %.3f, "p95": %.3f, "p99": %.3f}\n',
+    summary.requests, summary.duration / 1e6, errors, summary.errors.status, bad, checked, hits,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
 
-# Every response checked: status 200 and the expected text in the body (counted per thread).
+# Every response checked: status 200 and the expected text in the body (counted per thread);
+# answers from the Django page cache (X-Simpul-Cache: hit) counted apart.
 CHECK_SCRIPT = r"""
-bad, checked = 0, 0
+bad, checked, hits = 0, 0, 0
 response = function(status, headers, body)
   checked = checked + 1
   if status ~= 200 or not string.find(body, EXPECT, 1, true) then bad = bad + 1 end
+  if headers["X-Simpul-Cache"] == "hit" then hits = hits + 1 end
 end
 """
 
@@ -87,6 +90,7 @@ class WrkResult:
     p99: float
     errors: int
     requests: int
+    hits: int = 0  # responses served from the Django page cache (counted with `expect`)
 
     def row(self, *baselines: float | None) -> str:
         ratios = " | ".join(f"{self.rps / b:.1%}" if b else "—" for b in baselines)
@@ -159,6 +163,7 @@ def wrk(
         data["p99"],
         data["errors"] + data["bad"],
         data["requests"],
+        data.get("hits", 0),
     )
     print(
         f"  {label:<42} c={connections:<3} {result.rps:>10,.0f} req/s  p50 {result.p50:6.2f} ms  "
