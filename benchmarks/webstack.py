@@ -100,14 +100,24 @@ class WrkResult:
         )
 
 
+# Requests a connection carries before it is closed and opened again, as nginx's upstream
+# `keepalive_requests` in deploy/nginx/simpul.conf: gunicorn's workers race to accept new
+# connections and keep the ones they took, so 16 connections opened at once can all land on one
+# worker (one core busy, the other idle: half the throughput, by chance, for the whole run).
+RECYCLE_REQUESTS = 100
+
+
 def _rotating_hosts(hosts: list[str], headers: dict) -> str:
-    """Lua `request` cycling the Host header over `hosts` (one tenant after another)."""
+    """Lua `request` cycling the Host header over `hosts` (one tenant after another), every
+    RECYCLE_REQUESTS-th request of a wrk thread asking for the connection to be closed."""
     names = ", ".join(json.dumps(h) for h in hosts)
     extra = "".join(f"[{json.dumps(k)}] = {json.dumps(v)}, " for k, v in headers.items())
     return (
         f"local hosts = {{{names}}}\nlocal n = 0\n"
         "request = function()\n  n = n + 1\n"
-        f'  return wrk.format(nil, nil, {{{extra}["Host"] = hosts[(n % #hosts) + 1]}})\nend\n'
+        f'  local h = {{{extra}["Host"] = hosts[(n % #hosts) + 1]}}\n'
+        f'  if n % {RECYCLE_REQUESTS} == 0 then h["Connection"] = "close" end\n'
+        "  return wrk.format(nil, nil, h)\nend\n"
     )
 
 
