@@ -63,21 +63,29 @@ def has_generation(request) -> bool:
     return hasattr(request, "_simpul_generation")
 
 
+# Audit rows of things no page shows: the shared inbox (its public pages are never in this
+# cache), sign-in safety and API tokens. An inquiry answered must not drop the site's pages.
+AUDIT_TYPES_OFF_PAGES = ("inbox.", "auth.", "tenants.ApiToken")
+
+
 def last_change_ns() -> int | None:
     """When the current instansi last changed something its pages show, from the database:
     page actions (publish, unpublish, move, delete) and settings edits are in Wagtail's logs,
-    registry changes in the audit trail."""
-    from django.db.models import Max
+    registry and instansi changes in the audit trail."""
+    from django.db.models import Max, Q
     from wagtail.models import ModelLogEntry, PageLogEntry
 
     from tenants.models import AuditEntry
 
+    off_pages = Q()
+    for prefix in AUDIT_TYPES_OFF_PAGES:
+        off_pages |= Q(object_type__startswith=prefix)
     stamps = [
         PageLogEntry.objects.aggregate(m=Max("timestamp"))["m"],
         ModelLogEntry.objects.aggregate(m=Max("timestamp"))["m"],
-        AuditEntry.objects.filter(instansi__schema_name=connection.schema_name).aggregate(
-            m=Max("created_at")
-        )["m"],
+        AuditEntry.objects.filter(instansi__schema_name=connection.schema_name)
+        .exclude(off_pages)
+        .aggregate(m=Max("created_at"))["m"],
     ]
     latest = max((s for s in stamps if s is not None), default=None)
     return int(latest.timestamp() * 1_000_000_000) if latest else None

@@ -138,3 +138,25 @@ def test_personal_pages_carry_no_shared_cache_rule():
     client = Client(HTTP_HOST="humas.localhost")
     assert "s-maxage" not in client.get("/admin/login/").get("Cache-Control", "")
     assert "s-maxage" not in client.get("/tanya/").get("Cache-Control", "")
+
+
+def test_sweep_keeps_the_cache_when_only_the_inbox_or_sign_in_changed():
+    """An answered inquiry, a sign-in limit or a new API token shows on no cached page: the
+    sweep leaves the pages; an instansi change (its name on every page) drops them."""
+    import time
+
+    from django.core.cache import cache as django_cache
+
+    from core.audit import audit_record
+    from tenants.models import Instansi
+
+    with schema_context("humas"):
+        cached_since = time.time_ns()
+        django_cache.set(generation.GENERATION_KEY, cached_since, timeout=None)
+        humas = Instansi.objects.get(schema_name="humas")
+        for object_type in ("inbox.Inquiry", "inbox.Referral", "auth.User", "tenants.ApiToken"):
+            audit_record(actor=None, action="uji", object_type=object_type, instansi=humas)
+        assert generation.reconcile() is False
+        assert django_cache.get(generation.GENERATION_KEY) == cached_since
+        audit_record(actor=None, action="uji", obj=humas, instansi=humas)
+        assert generation.reconcile() is True
