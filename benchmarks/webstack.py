@@ -109,13 +109,19 @@ RECYCLE_REQUESTS = 100
 
 def _rotating_hosts(hosts: list[str], headers: dict) -> str:
     """Lua `request` cycling the Host header over `hosts` (one tenant after another), every
-    RECYCLE_REQUESTS-th request of a wrk thread asking for the connection to be closed."""
+    RECYCLE_REQUESTS-th request of a wrk thread asking for the connection to be closed.
+
+    Each pass over the hosts starts one host later: a wrk thread sends its requests over its
+    connections in turn, so with a host count divisible by the connection count a host would
+    otherwise ride the same connection, and reach the same gunicorn worker, on every pass
+    (the other worker never serving it: never warm for it)."""
     names = ", ".join(json.dumps(h) for h in hosts)
     extra = "".join(f"[{json.dumps(k)}] = {json.dumps(v)}, " for k, v in headers.items())
     return (
         f"local hosts = {{{names}}}\nlocal n = 0\n"
         "request = function()\n  n = n + 1\n"
-        f'  local h = {{{extra}["Host"] = hosts[(n % #hosts) + 1]}}\n'
+        "  local i = (n + math.floor(n / #hosts)) % #hosts + 1\n"
+        f'  local h = {{{extra}["Host"] = hosts[i]}}\n'
         f'  if n % {RECYCLE_REQUESTS} == 0 then h["Connection"] = "close" end\n'
         "  return wrk.format(nil, nil, h)\nend\n"
     )

@@ -28,7 +28,12 @@ from .generation import request_generation
 
 T = TypeVar("T")
 
-MEMO_SECONDS = 60.0
+# The generation catches every change; the time limit only bounds what changes without a
+# write (a date passing), as the page cache's own timeout does (pages.PAGE_TIMEOUT, 600 s).
+# A hit does not extend it: each worker rebuilds an instansi's entries once per period, which
+# at 60 s cost a worker cycling over 1,000 instansi 1,000 first visits a minute (about 45 s of
+# its CPU; benchmarks/growth.py).
+MEMO_SECONDS = 600.0
 # Per process, least recently used dropped first, bounded by memory: sizes are estimated once,
 # when stored (`_memo_size`), and least recently used entries go until the memo fits its byte
 # budget again. An instansi whose home, news and profile are read holds about 16-20 entries,
