@@ -57,8 +57,10 @@ def test_an_administrator_sees_the_limit_and_opens_it(settings):
     assert "Pembatasan masuk untuk pegawai1 dibuka" in opened.content.decode()
     assert "Tidak ada pengguna yang sedang dibatasi" in opened.content.decode()
     assert _sign_in("humas", "pegawai1", PASSWORD).status_code == 302
-    entry = AuditEntry.objects.get(action="login.unlock", instansi__schema_name="humas")
-    assert entry.object_id == "pegawai1" and entry.actor_name
+    entry = AuditEntry.objects.get(
+        action="login.unlock", instansi__schema_name="humas", object_id="pegawai1"
+    )
+    assert entry.actor_name
 
 
 @pytest.mark.parametrize(
@@ -72,7 +74,7 @@ def test_nothing_to_open_is_said_plainly(username, message):
     response = login_client("humas").post(SCREEN, {"username": username})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not AuditEntry.objects.filter(action="login.unlock").exists()
+    assert not AuditEntry.objects.filter(action="login.unlock", object_id=username).exists()
 
 
 def test_only_user_administrators_have_the_screen_and_its_menu_item(settings):
@@ -85,7 +87,7 @@ def test_only_user_administrators_have_the_screen_and_its_menu_item(settings):
     for refused in (writer.get(SCREEN), writer.post(SCREEN, {"username": "rekan"})):
         # Wagtail's answer to PermissionDenied in its admin: back to the dashboard
         assert (refused.status_code, refused["Location"]) == (302, "/admin/")
-    assert not AuditEntry.objects.filter(action="login.unlock").exists()
+    assert not AuditEntry.objects.filter(action="login.unlock", object_id="rekan").exists()
     assert SCREEN not in writer.get("/admin/").content.decode()
     manager = login_client("humas", "pengelola", PASSWORD)
     assert manager.get(SCREEN).status_code == 200
@@ -110,6 +112,7 @@ def test_prune_deletes_only_rows_that_no_longer_decide_anything(settings):
     from tenants.access.tasks import prune_sign_in_rows
 
     settings.SIMPUL_LOGIN_LOCK_MINUTES = 15
+    prune_sign_in_rows.run("humas")  # what earlier tests left (the browser tests commit theirs)
     now = timezone.now()
     user = _user("humas", "lama")
     with schema_context("humas"):
@@ -138,11 +141,15 @@ def test_prune_deletes_only_rows_that_no_longer_decide_anything(settings):
     assert prune_sign_in_rows.run("humas") == {"budgets": 1, "addresses": 1, "codes": 1}
     assert prune_sign_in_rows.run("humas") == {"budgets": 0, "addresses": 0, "codes": 0}
     with schema_context("humas"):
-        assert list(LoginBudget.objects.values_list("client", flat=True)) == [""]
-        assert list(KnownClientAddress.objects.values_list("address", flat=True)) == ["10.0.0.2"]
-        assert list(TwoFactorEnrolmentCode.objects.values_list("code_hash", flat=True)) == [
-            "a" * 64
-        ]
+        assert list(
+            LoginBudget.objects.filter(username="lama").values_list("client", flat=True)
+        ) == [""]
+        assert list(
+            KnownClientAddress.objects.filter(username="lama").values_list("address", flat=True)
+        ) == ["10.0.0.2"]
+        assert list(
+            TwoFactorEnrolmentCode.objects.filter(user=user).values_list("code_hash", flat=True)
+        ) == ["a" * 64]
     with schema_context("dinkes"):  # another instansi's rows wait for its own message
         assert LoginBudget.objects.filter(username="lama").count() == 1
 
