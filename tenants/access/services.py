@@ -195,6 +195,11 @@ def login_locked_until(*, username: str, client: str = "", now: datetime | None 
     return budget.window_start + window
 
 
+def can_open_sign_in_limits(user) -> bool:
+    """The instansi's user administrators (who may change users) see and open sign-in limits."""
+    return user.has_perm("auth.change_user")
+
+
 @dataclass
 class SignInLimit:
     """A username whose budget for one kind of client is spent in the current window."""
@@ -285,6 +290,11 @@ def serving_super_tenant() -> bool:
     return Instansi.objects.filter(
         schema_name=connection.schema_name, kind=Instansi.Kind.SUPER
     ).exists()
+
+
+def can_issue_enrolment_codes(user) -> bool:
+    """Diskominfo's superusers hand out enrolment codes (for any instansi's users)."""
+    return user.is_superuser and serving_super_tenant()
 
 
 def has_confirmed_device(user) -> bool:

@@ -113,7 +113,7 @@ class EnrolmentCodeView(View):
     template_name = "access/enrolment_code.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not (request.user.is_superuser and services.serving_super_tenant()):
+        if not services.can_issue_enrolment_codes(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -153,7 +153,7 @@ class SignInLimitsView(View):
     template_name = "access/sign_in_limits.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("auth.change_user"):
+        if not services.can_open_sign_in_limits(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -37,39 +37,42 @@ def two_factor_menu_item(request):
     }
 
 
-class _SuperuserOfDiskominfoMenuItem(MenuItem):
+class _MenuItemFor(MenuItem):
+    """A menu item shown to the users `shown_to(user)` accepts (the screen's own rule)."""
+
+    def __init__(self, *args, shown_to, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.shown_to = shown_to
+
     def is_shown(self, request):
-        return request.user.is_superuser and services.serving_super_tenant()
+        return self.shown_to(request.user)
 
 
 @hooks.register("register_settings_menu_item")
 def enrolment_code_menu_item():
-    return _SuperuserOfDiskominfoMenuItem(
+    return _MenuItemFor(
         "Kode pendaftaran 2FA",
         reverse("simpul_enrolment_code"),
         icon_name="key",
         order=900,
+        shown_to=services.can_issue_enrolment_codes,
     )
 
 
 @hooks.register("register_user_listing_buttons")
 def enrolment_code_user_button(user, request_user):
-    if not (request_user.is_superuser and services.serving_super_tenant()):
+    if not services.can_issue_enrolment_codes(request_user):
         return []
     url = reverse("simpul_enrolment_code") + "?" + urlencode({"username": user.get_username()})
     return [ListingButton("Kode pendaftaran 2FA", url, icon_name="key", priority=90)]
 
 
-class _UserAdministratorMenuItem(MenuItem):
-    def is_shown(self, request):
-        return request.user.has_perm("auth.change_user")
-
-
 @hooks.register("register_settings_menu_item")
 def sign_in_limits_menu_item():
-    return _UserAdministratorMenuItem(
+    return _MenuItemFor(
         "Pembatasan masuk",
         reverse("simpul_sign_in_limits"),
         icon_name="lock",
         order=910,
+        shown_to=services.can_open_sign_in_limits,
     )
