@@ -680,8 +680,9 @@ WHY = {
     ),
     "home page, uncached": (
         "once an instansi is in a worker's tenant memo (cms.caching), its page costs no query and "
-        "is rendered from shared parts; the runs start after a warm-up over every host, so "
-        "this is the steady state; first visits are the row below"
+        "is rendered from shared parts; the runs start after a warm-up over every host, but at "
+        "1,000 each worker still meets instansi it never served, each a first visit (the row "
+        "below)"
     ),
     "home page, uncached first visit (per instansi)": (
         "a worker's first request for an instansi fills its tenant memo (about ten queries) on "
