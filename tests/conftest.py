@@ -32,6 +32,25 @@ TEST_INSTANSI = [
 ]
 
 
+def _forget_cache_of_earlier_runs() -> None:
+    """Delete what an earlier run left in this run's Redis under its cache prefix.
+
+    A new test database numbers its rows from 1 again, so an earlier run's entries would be
+    read as this run's: Wagtail's cached rendition of image 1 names a file of the earlier
+    run's media (gone with its checkout: a 404), a page cached under an instansi's old
+    generation shows the earlier run's pages. Keys are `<schema>:<prefix>:<version>:<key>`
+    (django-tenants) and `<prefix>:regency:<version>:<key>`; Celery's keys are left alone."""
+    from django.conf import settings
+    from django.core.cache import caches
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = caches["default"].client.get_client(write=True)
+    for pattern in (f"*:{prefix}:*", f"{prefix}:regency:*"):
+        stale = list(client.scan_iter(match=pattern, count=1000))
+        for start in range(0, len(stale), 1000):
+            client.delete(*stale[start : start + 1000])
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Provision the test regency once; idempotent so `--reuse-db` also works."""
@@ -40,6 +59,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from tenants.selectors import instansi_get
     from tenants.services import instansi_provision
 
+    _forget_cache_of_earlier_runs()
     with django_db_blocker.unblock():
         if not connection.settings_dict["NAME"].startswith("test_"):
             # pytest-django sets up the test database only when a collected test asks for
