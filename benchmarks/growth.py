@@ -261,17 +261,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _memory_mib(pid: int) -> dict[str, float]:
+    """The totals of /proc/<pid>/smaps_rollup (Rss, Pss, Private_Dirty, …) in MiB."""
+    values = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        fields = rest.split()
+        if len(fields) == 2 and fields[1] == "kB":  # not the first line (the address range)
+            values[key] = int(fields[0]) / 1024
+    return values
+
+
 def worker_memory(master_pid: int) -> list[tuple[float, float]]:
     """(RSS, PSS) in MiB of each gunicorn worker of `master_pid`."""
-    sizes = []
-    for pid in _children(master_pid):
-        values = {}
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            key, _, rest = line.partition(":")
-            if key in ("Rss", "Pss"):
-                values[key] = int(rest.split()[0]) / 1024
-        sizes.append((values["Rss"], values["Pss"]))
-    return sizes
+    return [(values["Rss"], values["Pss"]) for values in map(_memory_mib, _children(master_pid))]
 
 
 # The steady state: the uncached runs start once every worker has seen every host this many
@@ -363,15 +366,10 @@ def backend_memory() -> list[float]:
     sizes = []
     for pid in pids:
         try:
-            lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            values = _memory_mib(pid)
         except OSError:
             continue  # another machine's server, or the backend just ended
-        private = sum(
-            int(line.split()[1])
-            for line in lines
-            if line.startswith(("Private_Clean", "Private_Dirty"))
-        )
-        sizes.append(private / 1024)
+        sizes.append(values["Private_Clean"] + values["Private_Dirty"])
     return sizes
 
 

@@ -39,13 +39,14 @@ def _forget_cache_of_earlier_runs() -> None:
     read as this run's: Wagtail's cached rendition of image 1 names a file of the earlier
     run's media (gone with its checkout: a 404), a page cached under an instansi's old
     generation shows the earlier run's pages. Keys are `<schema>:<prefix>:<version>:<key>`
-    (django-tenants) and `<prefix>:regency:<version>:<key>`; Celery's keys are left alone."""
+    (django-tenants) and `<regency prefix>:<version>:<key>`; Celery's keys are left alone."""
     from django.conf import settings
     from django.core.cache import caches
 
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    regency_prefix = settings.CACHES["regency"]["KEY_PREFIX"]
     client = caches["default"].client.get_client(write=True)
-    for pattern in (f"*:{prefix}:*", f"{prefix}:regency:*"):
+    for pattern in (f"*:{prefix}:*", f"{regency_prefix}:*"):
         stale = list(client.scan_iter(match=pattern, count=1000))
         for start in range(0, len(stale), 1000):
             client.delete(*stale[start : start + 1000])

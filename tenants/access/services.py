@@ -183,16 +183,18 @@ def login_attempt_succeeded(*, attempt: LoginAttempt, address: str = "") -> None
         )
 
 
+def _spent_budgets(now: datetime):
+    """Budgets whose window is still open and whose attempts are all used: the next attempt
+    of that (username, client) is refused unchecked."""
+    max_attempts, window = _limits()
+    return LoginBudget.objects.filter(window_start__gt=now - window, attempts__gte=max_attempts)
+
+
 def login_locked_until(*, username: str, client: str = "", now: datetime | None = None):
     """When the (username, client) budget opens again, or None when it is not spent."""
-    now = now or timezone.now()
-    max_attempts, window = _limits()
-    budget = LoginBudget.objects.filter(
-        username=_key(username), client=client, window_start__gt=now - window
-    ).first()
-    if budget is None or budget.attempts < max_attempts:
-        return None
-    return budget.window_start + window
+    spent = _spent_budgets(now or timezone.now())
+    budget = spent.filter(username=_key(username), client=client).first()
+    return None if budget is None else budget.window_start + _limits()[1]
 
 
 def can_open_sign_in_limits(user) -> bool:
@@ -212,11 +214,8 @@ class SignInLimit:
 
 def login_limits_active(*, now: datetime | None = None) -> list[SignInLimit]:
     """Every spent budget of this instansi whose window has not ended, soonest open first."""
-    now = now or timezone.now()
-    max_attempts, window = _limits()
-    budgets = LoginBudget.objects.filter(
-        window_start__gt=now - window, attempts__gte=max_attempts
-    ).order_by("window_start", "username", "client")
+    _, window = _limits()
+    budgets = _spent_budgets(now or timezone.now()).order_by("window_start", "username", "client")
     return [
         SignInLimit(b.username, _client_label(b.client), b.attempts, b.window_start + window)
         for b in budgets
@@ -224,9 +223,10 @@ def login_limits_active(*, now: datetime | None = None) -> list[SignInLimit]:
 
 
 @transaction.atomic
-def login_unlock(*, username: str, actor) -> int:
+def login_unlock(*, username: str, actor) -> str:
     """Give every client of `username` a fresh budget (an administrator who knows the user);
-    how many budgets were reset. Nothing to reset is an error the screen shows."""
+    returns the username as the budgets store it. Nothing to reset is an error the screen
+    shows."""
     key = _key(username)
     if not key:
         raise SimpulError("Isi nama pengguna yang pembatasannya dibuka.", field="username")
@@ -243,7 +243,7 @@ def login_unlock(*, username: str, actor) -> int:
         object_id=key,
         summary=f"Pembatasan masuk untuk {key} dibuka",
     )
-    return deleted
+    return key
 
 
 # Codes past their expiry are kept this long (who asked for a code, for a question the next

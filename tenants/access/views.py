@@ -163,12 +163,10 @@ class SignInLimitsView(View):
     def post(self, request):
         username = (request.POST.get("username") or "").strip()
         try:
-            services.login_unlock(username=username, actor=request.user)
+            opened = services.login_unlock(username=username, actor=request.user)
         except SimpulError as exc:
             return self._render(request, username=username, error=exc.message, status=400)
-        messages.success(
-            request, f"Pembatasan masuk untuk {username.lower()} dibuka: silakan masuk kembali."
-        )
+        messages.success(request, f"Pembatasan masuk untuk {opened} dibuka: silakan masuk kembali.")
         return redirect("simpul_sign_in_limits")
 
     def _render(self, request, *, username="", error="", status=200):
